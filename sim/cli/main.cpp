@@ -1,0 +1,174 @@
+// fulcrum: the command-line front end. Parses arguments, catches every error once, maps it to an
+// exit code: 0 success, 1 failure while running or writing, 2 bad input (scenario, override, flag).
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <thread>
+
+#include "sim/cli/progress.hpp"
+#include "sim/cli/summary.hpp"
+#include "sim/error.hpp"
+#include "sim/parameters.hpp"
+#include "sim/results_writer.hpp"
+#include "sim/scenario_loader.hpp"
+#include "sim/simulation.hpp"
+
+namespace fs = std::filesystem;
+using namespace fulcrum;
+
+namespace {
+
+constexpr int kExitFailure = 1;
+constexpr int kExitBadInput = 2;
+
+struct RunArguments {
+  std::string scenario;
+  std::string output;
+  std::vector<std::string> overrides;
+  std::optional<std::int64_t> replicates;
+  std::optional<std::int64_t> seed;
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  bool quiet = false;
+};
+
+int run_command(const RunArguments& arguments) {
+  Scenario scenario = load_scenario(arguments.scenario, arguments.overrides);
+  if (arguments.replicates) set_parameter(scenario, "simulation.replicates", *arguments.replicates, "--replicates");
+  if (arguments.seed) set_parameter(scenario, "simulation.seed", *arguments.seed, "--seed");
+  if (arguments.threads < 1 || arguments.threads > 1024) {
+    throw InputError({"--threads"}, "", fmt::format("{} threads is outside the allowed range [1, 1024]", arguments.threads));
+  }
+  const fs::path output = arguments.output.empty() ? fs::path(fs::path(arguments.scenario).stem().string() + ".h5")
+                                                   : fs::path(arguments.output);
+  check_output_path(output);
+
+  cli::ProgressBar progress(!arguments.quiet && ::isatty(STDOUT_FILENO) == 1, "quarters");
+  RunOptions options;
+  options.threads = arguments.threads;
+  options.progress = [&progress](std::int64_t done, std::int64_t total) { progress.update(done, total); };
+  const EnsembleResults results = run_ensemble(scenario, options);
+  progress.finish();
+  write_results(results, output);
+  if (!arguments.quiet) {
+    std::cout << cli::summarise(results, arguments.scenario) << "\nResults written to " << output.string() << "\n";
+  }
+  return 0;
+}
+
+int validate_command(const std::vector<std::string>& files, const std::vector<std::string>& overrides) {
+  int status = 0;
+  for (const auto& file : files) {
+    try {
+      load_scenario(file, overrides);
+      std::cout << "ok: " << file << "\n";
+    } catch (const InputError& error) {
+      std::cerr << "error: " << error.what() << "\n";
+      status = kExitBadInput;
+    }
+  }
+  return status;
+}
+
+std::string escape_markdown(std::string text) {
+  std::string out;
+  for (const char c : text) out += c == '|' ? std::string("\\|") : std::string(1, c);
+  return out;
+}
+
+std::string json_string(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+int params_command(const std::string& format) {
+  const auto& registry = parameter_registry();
+  if (format == "json") {
+    std::cout << "[\n";
+    for (std::size_t i = 0; i < registry.size(); ++i) {
+      const ParameterSpec& spec = registry[i];
+      std::cout << fmt::format(
+          "  {{\"path\": {}, \"type\": {}, \"default\": {}, \"unit\": {}, \"range\": {}, \"description\": {}}}{}\n",
+          json_string(spec.path), json_string(std::string(type_name(spec.type))), format_value(spec.default_value),
+          json_string(spec.unit), json_string(spec.allowed_range()), json_string(spec.description),
+          i + 1 < registry.size() ? "," : "");
+    }
+    std::cout << "]\n";
+  } else if (format == "markdown") {
+    std::cout << "# Scenario parameters\n\n"
+                 "Generated from the parameter registry (`sim/parameters.cpp`) by `fulcrum params --format "
+                 "markdown`; do not edit by hand. Set them in a scenario file (`[table]` then `key = value`) "
+                 "or with `--set path=value`.\n\n"
+                 "| path | type | default | unit | allowed | description |\n"
+                 "|---|---|---|---|---|---|\n";
+    for (const ParameterSpec& spec : registry) {
+      std::cout << fmt::format("| `{}` | {} | `{}` | {} | {} | {} |\n", spec.path, type_name(spec.type),
+                               format_value(spec.default_value), escape_markdown(spec.unit),
+                               escape_markdown(spec.allowed_range()), escape_markdown(spec.description));
+    }
+  } else {
+    for (const ParameterSpec& spec : registry) {
+      std::cout << fmt::format("{}  ({}, default {}{}{})\n    {}\n", spec.path, type_name(spec.type),
+                               format_value(spec.default_value), spec.unit.empty() ? "" : ", unit " + spec.unit,
+                               spec.allowed_range().empty() ? "" : ", allowed " + spec.allowed_range(),
+                               spec.description);
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"fulcrum: agent-based simulation of the balance between customer value and business value"};
+  app.set_version_flag("--version", FULCRUM_VERSION);
+  app.require_subcommand(1);
+
+  RunArguments run;
+  CLI::App* run_app = app.add_subcommand("run", "Run a scenario and write its trajectories to HDF5");
+  run_app->add_option("scenario", run.scenario, "Scenario file (TOML)")->required();
+  run_app->add_option("-o,--output", run.output, "Output HDF5 file (default: <scenario name>.h5)");
+  run_app->add_option("--set", run.overrides, "Override a parameter: path=value (repeatable)");
+  run_app->add_option("--replicates", run.replicates, "Number of replicates (sets simulation.replicates)");
+  run_app->add_option("--seed", run.seed, "Root seed (sets simulation.seed)");
+  run_app->add_option("--threads", run.threads, "Worker threads; results do not depend on it");
+  run_app->add_flag("--quiet", run.quiet, "No progress bar and no summary");
+
+  std::vector<std::string> validate_files;
+  std::vector<std::string> validate_overrides;
+  CLI::App* validate_app = app.add_subcommand("validate", "Check scenario files without running them");
+  validate_app->add_option("files", validate_files, "Scenario files")->required();
+  validate_app->add_option("--set", validate_overrides, "Override a parameter: path=value (repeatable)");
+
+  std::string params_format = "text";
+  CLI::App* params_app = app.add_subcommand("params", "List every parameter: path, type, default, unit, range");
+  params_app->add_option("--format", params_format, "text, markdown or json")
+      ->check(CLI::IsMember({"text", "markdown", "json"}));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int code = app.exit(error);
+    return code == 0 ? 0 : kExitBadInput;
+  }
+
+  try {
+    if (*run_app) return run_command(run);
+    if (*validate_app) return validate_command(validate_files, validate_overrides);
+    if (*params_app) return params_command(params_format);
+  } catch (const InputError& error) {
+    std::cerr << "error: " << error.what() << "\n";
+    return kExitBadInput;
+  } catch (const std::exception& error) {
+    std::cerr << "error: " << error.what() << "\n";
+    return kExitFailure;
+  }
+  return 0;
+}

@@ -1,0 +1,61 @@
+#pragma once
+// Customer state as structure-of-arrays: one column per attribute, one row per potential customer.
+#include <Eigen/Core>
+#include <algorithm>
+#include <cstdint>
+
+namespace fulcrum {
+
+// Status codes stored in CustomerState::status (an unscoped enum so they index and compare as bytes).
+namespace customer_status {
+enum : std::uint8_t { prospect = 0, active = 1, lapsed = 2 };
+}
+
+constexpr std::int16_t kNoFirm = -1;
+
+struct CustomerState {
+  using Index = Eigen::Index;
+
+  Eigen::Array<std::uint8_t, Eigen::Dynamic, 1> status;  // customer_status::prospect, active, lapsed
+  Eigen::Array<std::int16_t, Eigen::Dynamic, 1> firm;      // firm served (active) or left (lapsed); kNoFirm
+  Eigen::ArrayXf base_churn_propensity;  // theta, probability per quarter before satisfaction scaling
+  Eigen::ArrayXf expectation;            // value points (0-10) the customer expects
+  Eigen::ArrayXf experience;             // value points (0-10) experienced last quarter
+  Eigen::ArrayXf satisfaction;           // points (0-10)
+  Eigen::ArrayXf reference_price;        // currency per unit: the price the customer anchors on
+  Eigen::ArrayXf spend;                  // units bought per quarter while active
+  Eigen::ArrayXi acquired_quarter;       // quarter of adoption; -1 for a prospect
+
+  explicit CustomerState(Index population)
+      : status(Eigen::Array<std::uint8_t, Eigen::Dynamic, 1>::Constant(population, customer_status::prospect)),
+        firm(Eigen::Array<std::int16_t, Eigen::Dynamic, 1>::Constant(population, kNoFirm)),
+        base_churn_propensity(Eigen::ArrayXf::Zero(population)),
+        expectation(Eigen::ArrayXf::Zero(population)),
+        experience(Eigen::ArrayXf::Zero(population)),
+        satisfaction(Eigen::ArrayXf::Zero(population)),
+        reference_price(Eigen::ArrayXf::Zero(population)),
+        spend(Eigen::ArrayXf::Zero(population)),
+        acquired_quarter(Eigen::ArrayXi::Constant(population, -1)) {}
+
+  [[nodiscard]] Index size() const { return status.size(); }
+};
+
+// Customers are processed in fixed blocks; each block owns its random streams (sim/rng.hpp).
+// The block size is part of the results' identity: changing it changes every trajectory.
+constexpr Eigen::Index kCustomersPerBlock = 4096;
+
+struct CustomerRange {
+  Eigen::Index begin;
+  Eigen::Index end;
+};
+
+inline Eigen::Index block_count(Eigen::Index population) {
+  return (population + kCustomersPerBlock - 1) / kCustomersPerBlock;
+}
+
+inline CustomerRange block_range(Eigen::Index block, Eigen::Index population) {
+  const Eigen::Index begin = block * kCustomersPerBlock;
+  return {begin, std::min(begin + kCustomersPerBlock, population)};
+}
+
+}  // namespace fulcrum

@@ -1,0 +1,340 @@
+#include "sim/parameters.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include "sim/error.hpp"
+
+namespace fulcrum {
+namespace {
+
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
+// Binds a registry entry to the Scenario field it fills, so the path is spelled once, here.
+template <class Section, class Field>
+void bind(ParameterSpec& spec, Section Scenario::*section, Field Section::*field) {
+  spec.assign = [section, field](Scenario& scenario, const ParameterValue& value) {
+    scenario.*section.*field = std::get<Field>(value);
+  };
+  spec.read = [section, field](const Scenario& scenario) -> ParameterValue {
+    return scenario.*section.*field;
+  };
+}
+
+template <class Section>
+ParameterSpec real(std::string path, Section Scenario::*section, double Section::*field, double fallback,
+                   std::string unit, double minimum, double maximum, std::string description,
+                   bool minimum_exclusive = false) {
+  ParameterSpec spec{std::move(path), ParameterType::real, fallback, std::move(unit), minimum, maximum,
+                     minimum_exclusive, {}, std::move(description), {}, {}};
+  bind(spec, section, field);
+  return spec;
+}
+
+template <class Section>
+ParameterSpec integer(std::string path, Section Scenario::*section, std::int64_t Section::*field,
+                      std::int64_t fallback, std::string unit, double minimum, double maximum,
+                      std::string description) {
+  ParameterSpec spec{std::move(path), ParameterType::integer, fallback, std::move(unit), minimum, maximum,
+                     false, {}, std::move(description), {}, {}};
+  bind(spec, section, field);
+  return spec;
+}
+
+template <class Section>
+ParameterSpec text(std::string path, Section Scenario::*section, std::string Section::*field,
+                   std::string fallback, std::string description) {
+  ParameterSpec spec{std::move(path), ParameterType::text, std::move(fallback), "", std::nullopt,
+                     std::nullopt, false, {}, std::move(description), {}, {}};
+  bind(spec, section, field);
+  return spec;
+}
+
+// A choice among named options stored as an enum whose enumerators follow the order of `choices`.
+template <class Section, class Enum>
+ParameterSpec choice(std::string path, Section Scenario::*section, Enum Section::*field,
+                     std::vector<std::string> choices, std::string fallback, std::string description) {
+  ParameterSpec spec{std::move(path), ParameterType::choice, std::move(fallback), "", std::nullopt,
+                     std::nullopt, false, choices, std::move(description), {}, {}};
+  spec.assign = [section, field, choices](Scenario& scenario, const ParameterValue& value) {
+    const auto& name = std::get<std::string>(value);
+    const auto index = std::find(choices.begin(), choices.end(), name) - choices.begin();
+    scenario.*section.*field = static_cast<Enum>(index);
+  };
+  spec.read = [section, field, choices](const Scenario& scenario) -> ParameterValue {
+    return choices.at(static_cast<std::size_t>(scenario.*section.*field));
+  };
+  return spec;
+}
+
+std::vector<ParameterSpec> build_registry() {
+  using S = Scenario;
+  std::vector<ParameterSpec> registry;
+  auto add = [&registry](ParameterSpec spec) { registry.push_back(std::move(spec)); };
+
+  // --- simulation: time and randomness
+  add(integer("simulation.quarters", &S::simulation, &SimulationSettings::quarters, 40, "quarters", 1, 400,
+              "Simulated horizon; quarter 0 is the initial state and is recorded too."));
+  add(integer("simulation.substeps", &S::simulation, &SimulationSettings::substeps, 4, "per quarter", 1, 1024,
+              "Adoption sub-steps per quarter: the adopted fraction that drives imitation is refreshed this "
+              "often, so the discrete model approaches continuous-time Bass diffusion as it grows."));
+  add(integer("simulation.replicates", &S::simulation, &SimulationSettings::replicates, 1, "runs", 1, 100000,
+              "Independent replicates of the scenario, each with its own random streams."));
+  add(integer("simulation.seed", &S::simulation, &SimulationSettings::seed, 1, "", 0, 4.0e18,
+              "Root seed: every random stream derives from (seed, replicate, purpose, block of customers)."));
+
+  // --- market
+  add(integer("market.population", &S::market, &MarketParameters::population, 10000, "customers", 1, 1.0e8,
+              "Potential customers N in the market; prospects + active + lapsed = N at every quarter."));
+  add(real("market.initial_active_share", &S::market, &MarketParameters::initial_active_share, 0.0, "fraction",
+           0, 1, "Probability that a potential customer is already an active customer at quarter 0."));
+
+  // --- adoption (Bass 1969); defaults are the mean estimates over 213 applications in
+  // Sultan, Farley & Lehmann (1990), J. Marketing Research 27(1): p = 0.03, q = 0.38.
+  add(real("adoption.innovation", &S::adoption, &AdoptionParameters::innovation, 0.03, "per quarter", 0, 10,
+           "Bass coefficient of innovation p: adoption hazard of a prospect independent of others."));
+  add(real("adoption.imitation", &S::adoption, &AdoptionParameters::imitation, 0.38, "per quarter", 0, 10,
+           "Bass coefficient of imitation q: adoption hazard added per unit of adopted fraction."));
+
+  // --- churn; Beta(0.668, 3.806) is Fader & Hardie's (2007) fit to a regular-customer retention
+  // series (J. Interactive Marketing 21(1), "How to project customer retention").
+  add(choice("churn.propensity_distribution", &S::churn, &ChurnParameters::propensity_distribution,
+             {"beta", "fixed"}, "beta",
+             "How base churn propensities are spread over customers: Beta(alpha, beta) per customer, or the "
+             "same fixed value for all."));
+  add(real("churn.propensity_alpha", &S::churn, &ChurnParameters::propensity_alpha, 0.668, "", 0, 1.0e6,
+           "Alpha of the Beta distribution of base churn propensity.", true));
+  add(real("churn.propensity_beta", &S::churn, &ChurnParameters::propensity_beta, 3.806, "", 0, 1.0e6,
+           "Beta of the Beta distribution of base churn propensity.", true));
+  add(real("churn.fixed_propensity", &S::churn, &ChurnParameters::fixed_propensity, 0.05, "per quarter", 0, 1,
+           "Base churn propensity of every customer when propensity_distribution = \"fixed\"."));
+  add(real("churn.satisfaction_sensitivity", &S::churn, &ChurnParameters::satisfaction_sensitivity, 0.3,
+           "per satisfaction point", 0, 5,
+           "Churn hazard is theta * exp(sensitivity * (baseline satisfaction - satisfaction)), capped at 1."));
+
+  // --- customers
+  add(real("customers.spend_per_quarter", &S::customers, &CustomerParameters::spend_per_quarter, 3.0,
+           "units per quarter", 0, 1.0e4, "Units an active customer buys each quarter (the wallet)."));
+  add(real("customers.price_sensitivity", &S::customers, &CustomerParameters::price_sensitivity, 2.0,
+           "value points", 0, 100,
+           "Experience lost per 100% of price above the customer's reference price (the price paid on "
+           "joining)."));
+  add(real("customers.expectation_to_promise", &S::customers, &CustomerParameters::expectation_to_promise, 0.2,
+           "fraction per quarter", 0, 1, "Share of the gap to the firm's promise that expectations close each "
+           "quarter."));
+  add(real("customers.expectation_to_experience", &S::customers,
+           &CustomerParameters::expectation_to_experience, 0.3, "fraction per quarter", 0, 1,
+           "Share of the gap to the last experience that expectations close each quarter."));
+  add(real("customers.satisfaction_baseline", &S::customers, &CustomerParameters::satisfaction_baseline, 7.0,
+           "points (0-10)", 0, 10, "Satisfaction when reality exactly meets expectation; new customers "
+           "start here."));
+  add(real("customers.satisfaction_gap_gain", &S::customers, &CustomerParameters::satisfaction_gap_gain, 1.5,
+           "points per value point", 0, 10,
+           "Satisfaction target = baseline + gain * (experience - expectation), clamped to [0, 10]."));
+  add(real("customers.satisfaction_adaptation", &S::customers, &CustomerParameters::satisfaction_adaptation,
+           0.5, "fraction per quarter", 0, 1, "Share of the way satisfaction moves to its target each quarter."));
+
+  // --- firm
+  add(text("firm.name", &S::firm, &FirmParameters::name, "Focal", "Name shown in summaries and reports."));
+  add(real("firm.price", &S::firm, &FirmParameters::price, 20.0, "currency per unit", 0, 1.0e6,
+           "List price per unit."));
+  add(real("firm.unit_cost", &S::firm, &FirmParameters::unit_cost, 8.0, "currency per unit", 0, 1.0e6,
+           "Cost to serve one unit (deliver what you promised)."));
+  add(real("firm.fixed_cost", &S::firm, &FirmParameters::fixed_cost, 20000.0, "currency per quarter", 0, 1.0e12,
+           "Fixed operating cost per quarter."));
+  add(real("firm.initial_cash", &S::firm, &FirmParameters::initial_cash, 1.0e6, "currency", -1.0e12, 1.0e12,
+           "Cash at quarter 0."));
+  add(real("firm.value_delivered", &S::firm, &FirmParameters::value_delivered, 7.0, "value points (0-10)", 0, 10,
+           "Value a customer experiences from the product each quarter."));
+  add(real("firm.promise", &S::firm, &FirmParameters::promise, 7.5, "value points (0-10)", 0, 10,
+           "Value the firm's communication promises; expectations drift toward it."));
+
+  // --- finance; 2.4% a quarter is about 10% a year, a common weighted cost of capital.
+  add(real("finance.discount_rate", &S::finance, &FinanceParameters::discount_rate, 0.024, "per quarter", 0, 1,
+           "Discount rate for net present values (profit_npv): a quarter-t amount counts 1/(1+rate)^t."));
+  return registry;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> previous(b.size() + 1), current(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) previous[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    current[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
+    }
+    std::swap(previous, current);
+  }
+  return previous[b.size()];
+}
+
+std::string format_number(double value) {
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  std::string text = fmt::format("{}", value);
+  // TOML needs a decimal point or exponent to read a float back as a float.
+  if (text.find_first_of(".eE") == std::string::npos && text.find("nan") == std::string::npos) text += ".0";
+  return text;
+}
+
+std::string quoted(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += fmt::format("\\u{:04x}", static_cast<int>(c));
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string_view type_name(ParameterType type) {
+  switch (type) {
+    case ParameterType::real: return "real";
+    case ParameterType::integer: return "integer";
+    case ParameterType::boolean: return "boolean";
+    case ParameterType::choice: return "choice";
+    case ParameterType::text: return "text";
+  }
+  return "?";
+}
+
+std::string ParameterSpec::allowed_range() const {
+  if (type == ParameterType::choice) {
+    std::string joined;
+    for (const auto& option : choices) joined += (joined.empty() ? "" : " | ") + option;
+    return joined;
+  }
+  if (!minimum && !maximum) return "";
+  const auto bound = [this](const std::optional<double>& value, double infinite) {
+    const double shown = value.value_or(infinite);
+    return type == ParameterType::integer && std::isfinite(shown) ? fmt::format("{}", std::int64_t(shown))
+                                                                   : format_number(shown);
+  };
+  return fmt::format("{}{}, {}]", minimum_exclusive ? "(" : "[", bound(minimum, -kInfinity),
+                     bound(maximum, kInfinity));
+}
+
+std::string ParameterSpec::check(const ParameterValue& value) const {
+  double number = 0;
+  if (type == ParameterType::real) number = std::get<double>(value);
+  else if (type == ParameterType::integer) number = static_cast<double>(std::get<std::int64_t>(value));
+  else if (type == ParameterType::choice) {
+    const auto& name = std::get<std::string>(value);
+    if (std::find(choices.begin(), choices.end(), name) != choices.end()) return "";
+    return fmt::format("\"{}\" is not one of the allowed choices: {}", name, allowed_range());
+  } else {
+    return "";
+  }
+  if (!std::isfinite(number)) return fmt::format("{} is not a finite number", format_value(value));
+  const bool below = minimum && (minimum_exclusive ? number <= *minimum : number < *minimum);
+  const bool above = maximum && number > *maximum;
+  if (below || above) {
+    return fmt::format("{} is outside the allowed range {}{}", format_value(value), allowed_range(),
+                       unit.empty() ? "" : fmt::format(" ({})", unit));
+  }
+  return "";
+}
+
+const std::vector<ParameterSpec>& parameter_registry() {
+  static const std::vector<ParameterSpec> registry = build_registry();
+  return registry;
+}
+
+const ParameterSpec* find_parameter(std::string_view path) {
+  for (const auto& spec : parameter_registry()) {
+    if (spec.path == path) return &spec;
+  }
+  return nullptr;
+}
+
+std::string closest_parameter(std::string_view path) {
+  const ParameterSpec* best = nullptr;
+  std::size_t best_distance = std::numeric_limits<std::size_t>::max();
+  for (const auto& spec : parameter_registry()) {
+    const std::size_t distance = edit_distance(path, spec.path);
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = &spec;
+    }
+  }
+  return best ? best->path : std::string{};
+}
+
+bool is_parameter_table(std::string_view prefix) {
+  const std::string with_dot = std::string(prefix) + ".";
+  return std::any_of(parameter_registry().begin(), parameter_registry().end(),
+                     [&](const ParameterSpec& spec) { return spec.path.starts_with(with_dot); });
+}
+
+Scenario default_scenario() {
+  Scenario scenario{};
+  for (const auto& spec : parameter_registry()) spec.assign(scenario, spec.default_value);
+  return scenario;
+}
+
+std::string format_value(const ParameterValue& value) {
+  return std::visit(
+      [](const auto& held) -> std::string {
+        using T = std::decay_t<decltype(held)>;
+        if constexpr (std::is_same_v<T, double>) return format_number(held);
+        else if constexpr (std::is_same_v<T, std::int64_t>) return fmt::format("{}", held);
+        else if constexpr (std::is_same_v<T, bool>) return held ? "true" : "false";
+        else return quoted(held);
+      },
+      value);
+}
+
+std::string scenario_as_toml(const Scenario& scenario) {
+  std::string out = "# Resolved scenario: every parameter, after extends, overrides and defaults.\n";
+  std::string current_table;
+  for (const auto& spec : parameter_registry()) {
+    const auto dot = spec.path.rfind('.');
+    const std::string table = spec.path.substr(0, dot);
+    if (table != current_table) {
+      out += fmt::format("\n[{}]\n", table);
+      current_table = table;
+    }
+    out += fmt::format("{} = {}\n", spec.path.substr(dot + 1), format_value(spec.read(scenario)));
+  }
+  return out;
+}
+
+std::string scenario_as_json(const Scenario& scenario) {
+  std::string out = "{";
+  for (const auto& spec : parameter_registry()) {
+    if (out.size() > 1) out += ", ";
+    ParameterValue value = spec.read(scenario);
+    std::string shown = format_value(value);
+    if (const auto* number = std::get_if<double>(&value); number && !std::isfinite(*number)) shown = "null";
+    out += fmt::format("{}: {}", quoted(spec.path), shown);
+  }
+  return out + "}";
+}
+
+void check_consistency(const Scenario& scenario, const std::string& source) {
+  const auto& customers = scenario.customers;
+  if (customers.expectation_to_promise + customers.expectation_to_experience > 1.0) {
+    throw InputError({source}, "customers.expectation_to_promise + customers.expectation_to_experience",
+                     fmt::format("the two drift rates sum to {} but must not exceed 1 (fraction per quarter), "
+                                 "or expectations would overshoot",
+                                 format_number(customers.expectation_to_promise +
+                                               customers.expectation_to_experience)));
+  }
+}
+
+}  // namespace fulcrum

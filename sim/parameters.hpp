@@ -1,0 +1,56 @@
+#pragma once
+// The parameter registry: the single description of every scenario parameter. The TOML loader, the
+// --set overrides, range checks, `fulcrum params` and docs/parameters.md all read it.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "sim/scenario.hpp"
+
+namespace fulcrum {
+
+enum class ParameterType { real, integer, boolean, choice, text };
+std::string_view type_name(ParameterType type);
+
+using ParameterValue = std::variant<double, std::int64_t, bool, std::string>;
+
+struct ParameterSpec {
+  std::string path;  // dotted: "firm.price"
+  ParameterType type;
+  ParameterValue default_value;
+  std::string unit;
+  std::optional<double> minimum;  // for real and integer
+  std::optional<double> maximum;
+  bool minimum_exclusive = false;
+  std::vector<std::string> choices;  // for choice
+  std::string description;
+  std::function<void(Scenario&, const ParameterValue&)> assign;
+  std::function<ParameterValue(const Scenario&)> read;
+
+  // "[0, 1]", "(0, inf)", "beta | fixed" or "" when anything of the type goes.
+  [[nodiscard]] std::string allowed_range() const;
+  // Empty when `value` (already of this parameter's type) is allowed, else the reason it is not.
+  [[nodiscard]] std::string check(const ParameterValue& value) const;
+};
+
+const std::vector<ParameterSpec>& parameter_registry();
+const ParameterSpec* find_parameter(std::string_view path);
+// The registered path closest to `path` (edit distance), for "did you mean" messages.
+std::string closest_parameter(std::string_view path);
+// True when `prefix` names a table of parameters ("firm" for "firm.price").
+bool is_parameter_table(std::string_view prefix);
+
+Scenario default_scenario();
+
+std::string format_value(const ParameterValue& value);  // TOML spelling: 0.5, 40, true, "beta"
+std::string scenario_as_toml(const Scenario& scenario);  // every parameter, resolved, by table
+std::string scenario_as_json(const Scenario& scenario);  // {"path": value, ...}
+
+// Cross-parameter rules that no single range can express; throws InputError naming the parameters.
+void check_consistency(const Scenario& scenario, const std::string& source);
+
+}  // namespace fulcrum

@@ -1,0 +1,46 @@
+#pragma once
+// What runs produce: one Trajectory per replicate, gathered into EnsembleResults, which the HDF5 writer
+// and the summary read.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/scenario.hpp"
+#include "sim/series.hpp"
+
+namespace fulcrum {
+
+// One replicate's recorded series, quarter 0 (initial state) to the horizon.
+class Trajectory {
+ public:
+  Trajectory(std::int64_t quarters_recorded, std::int64_t firms);
+
+  double& firm(FirmSeries series, std::int64_t quarter, std::int64_t firm_index);
+  [[nodiscard]] double firm(FirmSeries series, std::int64_t quarter, std::int64_t firm_index) const;
+  double& market(MarketSeries series, std::int64_t quarter);
+  [[nodiscard]] double market(MarketSeries series, std::int64_t quarter) const;
+
+  [[nodiscard]] std::int64_t quarters_recorded() const { return quarters_recorded_; }
+  [[nodiscard]] std::int64_t firms() const { return firms_; }
+
+ private:
+  std::int64_t quarters_recorded_;
+  std::int64_t firms_;
+  std::vector<double> firm_values_;    // [series][quarter][firm]
+  std::vector<double> market_values_;  // [series][quarter]
+};
+
+struct EnsembleResults {
+  Scenario scenario;
+  std::int64_t points = 1;
+  std::int64_t replicates = 0;
+  std::int64_t quarters_recorded = 0;
+  std::vector<std::string> firm_names;
+  std::vector<Trajectory> runs;  // index point * replicates + replicate
+
+  [[nodiscard]] const Trajectory& run(std::int64_t point, std::int64_t replicate) const {
+    return runs.at(static_cast<std::size_t>(point * replicates + replicate));
+  }
+};
+
+}  // namespace fulcrum

@@ -1,0 +1,17 @@
+#pragma once
+// HDF5 results, schema v1 (docs/results.md). Written under a temporary name in the target directory,
+// flushed, fsynced and renamed: the requested name is either absent or a complete file.
+#include <filesystem>
+
+#include "sim/results.hpp"
+
+namespace fulcrum {
+
+// Throws InputError if `path` cannot be an output file (a directory, or its folder does not exist),
+// so callers can check before spending time on a run.
+void check_output_path(const std::filesystem::path& path);
+
+// Throws RuntimeFailure on any HDF5 or file-system error; leaves nothing under `path` then.
+void write_results(const EnsembleResults& results, const std::filesystem::path& path);
+
+}  // namespace fulcrum

@@ -1,0 +1,217 @@
+#include "sim/scenario_loader.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "sim/error.hpp"
+
+namespace fulcrum {
+namespace {
+
+namespace fs = std::filesystem;
+
+SourceLocation location_of(const toml::source_region& region, const std::string& file) {
+  return {file, static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
+}
+
+std::string toml_type_name(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a real number";
+    case toml::node_type::boolean: return "a boolean";
+    default: return "a date or time";
+  }
+}
+
+std::string expected_type(ParameterType type) {
+  switch (type) {
+    case ParameterType::real: return "a real number";
+    case ParameterType::integer: return "an integer";
+    case ParameterType::boolean: return "a boolean (true or false)";
+    case ParameterType::choice:
+    case ParameterType::text: return "a string";
+  }
+  return "?";
+}
+
+std::string did_you_mean(std::string_view path) {
+  const std::string suggestion = closest_parameter(path);
+  return suggestion.empty() ? std::string{} : fmt::format("; did you mean '{}'?", suggestion);
+}
+
+// The value of `node` as the type `spec` wants, or InputError naming what was found instead.
+ParameterValue convert(const toml::node& node, const ParameterSpec& spec, const SourceLocation& where) {
+  const auto wrong_type = [&]() {
+    return InputError(where, spec.path,
+                      fmt::format("expected {}, found {}", expected_type(spec.type), toml_type_name(node)));
+  };
+  switch (spec.type) {
+    case ParameterType::real:
+      if (const auto* real = node.as_floating_point()) return real->get();
+      if (const auto* whole = node.as_integer()) return static_cast<double>(whole->get());
+      throw wrong_type();
+    case ParameterType::integer:
+      if (const auto* whole = node.as_integer()) return whole->get();
+      if (const auto* real = node.as_floating_point()) {
+        // Accept 1e6 for an integer: people write populations that way. Reject 2.5.
+        const double value = real->get();
+        if (std::isfinite(value) && value == std::floor(value) && std::fabs(value) < 9.2e18) {
+          return static_cast<std::int64_t>(value);
+        }
+        throw InputError(where, spec.path,
+                         fmt::format("expected an integer, found {}", format_value(ParameterValue{value})));
+      }
+      throw wrong_type();
+    case ParameterType::boolean:
+      if (const auto* flag = node.as_boolean()) return flag->get();
+      throw wrong_type();
+    case ParameterType::choice:
+    case ParameterType::text:
+      if (const auto* string = node.as_string()) return string->get();
+      throw wrong_type();
+  }
+  throw wrong_type();
+}
+
+void assign_checked(Scenario& scenario, const ParameterSpec& spec, const ParameterValue& value,
+                    const SourceLocation& where) {
+  if (std::string problem = spec.check(value); !problem.empty()) {
+    throw InputError(where, spec.path, std::move(problem));
+  }
+  spec.assign(scenario, value);
+}
+
+void apply_table(Scenario& scenario, const toml::table& table, const std::string& prefix,
+                 const std::string& file) {
+  for (const auto& [key, node] : table) {
+    const std::string name(key.str());
+    if (prefix.empty() && name == "extends") continue;  // resolved by load_chain before this
+    const std::string path = prefix.empty() ? name : prefix + "." + name;
+    const SourceLocation key_location = location_of(key.source(), file);
+    if (const ParameterSpec* spec = find_parameter(path)) {
+      assign_checked(scenario, *spec, convert(node, *spec, location_of(node.source(), file)),
+                     location_of(node.source(), file));
+    } else if (is_parameter_table(path)) {
+      const auto* inner = node.as_table();
+      if (!inner) {
+        throw InputError(key_location, path, fmt::format("expected a table of parameters, found {}",
+                                                         toml_type_name(node)));
+      }
+      apply_table(scenario, *inner, path, file);
+    } else {
+      throw InputError(key_location, path, fmt::format("unknown {}{}", node.is_table() ? "table" : "parameter",
+                                                       did_you_mean(path)));
+    }
+  }
+}
+
+toml::table parse_file(const fs::path& file, const SourceLocation& referenced_from) {
+  std::error_code error;
+  if (!fs::exists(file, error)) {
+    throw InputError(referenced_from, "", fmt::format("scenario file '{}' does not exist", file.string()));
+  }
+  if (fs::is_directory(file, error)) {
+    throw InputError(referenced_from, "", fmt::format("'{}' is a directory, not a scenario file", file.string()));
+  }
+  std::ifstream stream(file, std::ios::binary);
+  if (!stream) {
+    throw InputError(referenced_from, "", fmt::format("cannot read scenario file '{}'", file.string()));
+  }
+  std::ostringstream text;
+  text << stream.rdbuf();
+  try {
+    return toml::parse(text.str(), file.string());
+  } catch (const toml::parse_error& failure) {
+    throw InputError(location_of(failure.source(), file.string()), "",
+                     fmt::format("not valid TOML: {}", failure.description()));
+  }
+}
+
+// Applies `file` after everything it extends, so a child's values override its parent's.
+void load_chain(Scenario& scenario, const fs::path& file, std::vector<fs::path>& chain,
+                const SourceLocation& referenced_from) {
+  const fs::path canonical = fs::weakly_canonical(file);
+  for (const auto& visited : chain) {
+    if (visited == canonical) {
+      std::string cycle;
+      for (const auto& link : chain) cycle += link.filename().string() + " -> ";
+      throw InputError(referenced_from, "extends",
+                       fmt::format("cyclic extends: {}{}", cycle, canonical.filename().string()));
+    }
+  }
+  const toml::table table = parse_file(file, referenced_from);
+  chain.push_back(canonical);
+  if (const toml::node* parent = table.get("extends")) {
+    const SourceLocation where = location_of(parent->source(), file.string());
+    const auto* parent_name = parent->as_string();
+    if (!parent_name) {
+      throw InputError(where, "extends", fmt::format("expected a file name string, found {}",
+                                                     toml_type_name(*parent)));
+    }
+    load_chain(scenario, file.parent_path() / parent_name->get(), chain, where);
+  }
+  apply_table(scenario, table, "", file.string());
+  chain.pop_back();
+}
+
+}  // namespace
+
+void set_parameter(Scenario& scenario, std::string_view path, const ParameterValue& value,
+                   const std::string& source) {
+  const ParameterSpec* spec = find_parameter(path);
+  if (!spec) throw InputError({source}, std::string(path), "unknown parameter" + did_you_mean(path));
+  assign_checked(scenario, *spec, value, {source});
+}
+
+void apply_override(Scenario& scenario, std::string_view assignment, int argument_number) {
+  const std::string source = fmt::format("--set argument {} ('{}')", argument_number, assignment);
+  const auto equals = assignment.find('=');
+  if (equals == std::string_view::npos) {
+    throw InputError({source}, "", "expected path=value, e.g. --set firm.price=12");
+  }
+  std::string path(assignment.substr(0, equals));
+  std::string text(assignment.substr(equals + 1));
+  const auto trim = [](std::string& s) {
+    s.erase(0, s.find_first_not_of(" \t"));
+    s.erase(s.find_last_not_of(" \t") + 1);
+  };
+  trim(path);
+  trim(text);
+  if (path.empty()) throw InputError({source}, "", "missing parameter path before '='");
+  const ParameterSpec* spec = find_parameter(path);
+  if (!spec) throw InputError({source}, path, "unknown parameter" + did_you_mean(path));
+  if (text.empty()) throw InputError({source}, path, "missing value after '='");
+
+  // The value is read as TOML (12, 0.5, true, "beta"); a bare word is accepted for string parameters.
+  toml::table parsed;
+  try {
+    parsed = toml::parse("value = " + text);
+  } catch (const toml::parse_error&) {
+    if (spec->type == ParameterType::text || spec->type == ParameterType::choice) {
+      assign_checked(scenario, *spec, ParameterValue{text}, {source});
+      return;
+    }
+    throw InputError({source}, path, fmt::format("'{}' is not {}", text, expected_type(spec->type)));
+  }
+  const toml::node* node = parsed.get("value");
+  assign_checked(scenario, *spec, convert(*node, *spec, {source}), {source});
+}
+
+Scenario load_scenario(const fs::path& file, const std::vector<std::string>& overrides) {
+  Scenario scenario = default_scenario();
+  std::vector<fs::path> chain;
+  load_chain(scenario, file, chain, {file.string()});
+  int argument_number = 0;
+  for (const auto& assignment : overrides) apply_override(scenario, assignment, ++argument_number);
+  check_consistency(scenario, file.string());
+  return scenario;
+}
+
+}  // namespace fulcrum

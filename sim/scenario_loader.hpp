@@ -1,0 +1,25 @@
+#pragma once
+// Scenario files (TOML, with `extends` inheritance) and command-line overrides to a validated Scenario.
+// Nothing downstream of this reads TOML.
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/parameters.hpp"
+#include "sim/scenario.hpp"
+
+namespace fulcrum {
+
+// Loads `file` (and the chain of files it extends), then applies `overrides` ("path=value", as given
+// to --set), then checks cross-parameter rules. Throws InputError on any bad input.
+Scenario load_scenario(const std::filesystem::path& file, const std::vector<std::string>& overrides = {});
+
+// Applies one "path=value" override; `argument_number` (1-based) names it in error messages.
+void apply_override(Scenario& scenario, std::string_view assignment, int argument_number);
+
+// Sets one parameter from a value already typed by the caller (e.g. --seed), with the range check.
+void set_parameter(Scenario& scenario, std::string_view path, const ParameterValue& value,
+                   const std::string& source);
+
+}  // namespace fulcrum

@@ -1,0 +1,50 @@
+#pragma once
+// Running a scenario: Simulation steps one replicate through the quarterly pipeline; run_ensemble runs
+// every replicate and gathers the trajectories.
+#include <cstdint>
+#include <functional>
+
+#include "sim/results.hpp"
+#include "sim/tally.hpp"
+#include "sim/world.hpp"
+
+namespace fulcrum {
+
+class Simulation {
+ public:
+  Simulation(const Scenario& scenario, std::uint64_t replicate, int threads);
+
+  // Advances one quarter through the pipeline: churn, adoption sub-steps, perception, books, record.
+  void step();
+  void run_to_horizon();
+
+  [[nodiscard]] const World& world() const { return world_; }
+  [[nodiscard]] const Trajectory& trajectory() const { return trajectory_; }
+  Trajectory take_trajectory() { return std::move(trajectory_); }
+
+ private:
+  void churn_phase(std::vector<std::vector<FirmTally>>& flows);
+  void adoption_phase(std::vector<std::vector<FirmTally>>& flows);
+  void perception_phase();
+  // Stocks of the state as it stands, per firm and for the market.
+  struct Census {
+    std::vector<FirmTally> firms;
+    MarketTally market;
+  };
+  [[nodiscard]] Census take_census() const;
+  void record(const Census& census, const std::vector<std::vector<FirmTally>>& flows,
+              const std::vector<QuarterBooks>& books);
+
+  World world_;
+  Trajectory trajectory_;
+};
+
+struct RunOptions {
+  int threads = 1;
+  // Called after every simulated quarter with (quarters done, quarters in all) over all replicates.
+  std::function<void(std::int64_t, std::int64_t)> progress;
+};
+
+EnsembleResults run_ensemble(const Scenario& scenario, const RunOptions& options);
+
+}  // namespace fulcrum
