@@ -1,0 +1,211 @@
+"""End-to-end tests of the fulcrum command line: run, validate, params, and every bad-input case."""
+import json
+import os
+import pty
+import select
+import signal
+import subprocess
+
+import h5py
+import numpy as np
+import pytest
+
+from conftest import ROOT
+
+FIRM_SERIES = ["customers_active", "acquired", "churned", "revenue", "costs_total", "profit", "cash",
+               "satisfaction_mean"]
+
+
+def test_run_writes_schema_v1(fulcrum, small, tmp_path):
+    out = tmp_path / "small.h5"
+    done = fulcrum("run", small, "-o", out, check_exit=0)
+    assert "Firm 'Focal' at quarter 12" in done.stdout
+    with h5py.File(out, "r") as f:
+        assert f.attrs["schema_version"] == 1
+        assert f.attrs["seed"] == 20261125
+        assert "[firm]" in f.attrs["scenario_toml"]
+        parameters = json.loads(f.attrs["parameters_json"])
+        assert parameters["market.population"] == 9000
+        assert list(f["coords/quarter"][:]) == list(range(13))
+        assert [name.decode() for name in f["coords/firm"][:]] == ["Focal"]
+        for name in FIRM_SERIES:
+            data = f["series"][name]
+            assert data.shape == (1, 2, 13, 1), name
+            assert data.dtype == np.float64
+            assert data.attrs["unit"] and data.attrs["description"]
+            assert data.compression == "gzip"
+        prospects = f["market/prospects"][:]
+        lapsed = f["market/lapsed"][:]
+        active = f["series/customers_active"][:, :, :, 0]
+        np.testing.assert_array_equal(prospects + active + lapsed, 9000)
+    assert not list(tmp_path.glob("*.tmp-*"))
+
+
+def test_overrides_replicates_and_seed_reach_the_file(fulcrum, small, tmp_path):
+    out = tmp_path / "o.h5"
+    fulcrum("run", small, "-o", out, "--set", "firm.price=25", "--set", "firm.name=Other",
+            "--replicates", "3", "--seed", "5", "--quiet", check_exit=0)
+    with h5py.File(out, "r") as f:
+        parameters = json.loads(f.attrs["parameters_json"])
+        assert parameters["firm.price"] == 25.0
+        assert parameters["firm.name"] == "Other"
+        assert parameters["simulation.replicates"] == 3
+        assert f.attrs["seed"] == 5
+        assert f["series/revenue"].shape[1] == 3
+
+
+def test_quiet_prints_nothing(fulcrum, small, tmp_path):
+    done = fulcrum("run", small, "-o", tmp_path / "q.h5", "--quiet", check_exit=0)
+    assert done.stdout == "" and done.stderr == ""
+
+
+def test_same_seed_identical_for_any_thread_count(fulcrum, small, tmp_path):
+    outputs = []
+    for threads in (1, 2):
+        out = tmp_path / f"t{threads}.h5"
+        fulcrum("run", small, "-o", out, "--threads", threads, "--quiet", check_exit=0)
+        outputs.append(out)
+    with h5py.File(outputs[0], "r") as a, h5py.File(outputs[1], "r") as b:
+        names = []
+        a.visit(lambda name: names.append(name) if isinstance(a[name], h5py.Dataset) else None)
+        assert len(names) > 10
+        for name in names:
+            left, right = a[name][()], b[name][()]
+            if left.dtype.kind == "O":  # variable-length strings: compare values, not pointers
+                assert left.tolist() == right.tolist(), name
+            else:
+                assert left.tobytes() == right.tobytes(), name
+
+
+def test_every_scenario_file_validates(fulcrum):
+    files = sorted(str(p) for p in (ROOT / "scenarios").rglob("*.toml"))
+    assert len(files) >= 4
+    done = fulcrum("validate", *files, check_exit=0)
+    assert done.stdout.count("ok: ") == len(files)
+
+
+def test_baseline_runs(fulcrum, tmp_path):
+    fulcrum("run", ROOT / "scenarios" / "baseline.toml", "-o", tmp_path / "b.h5", "--replicates", "1",
+            "--quiet", check_exit=0)
+
+
+def test_params_json_lists_every_parameter_with_its_description(fulcrum):
+    params = json.loads(fulcrum("params", "--format", "json", check_exit=0).stdout)
+    paths = [p["path"] for p in params]
+    assert len(paths) == len(set(paths))
+    assert {"firm.price", "adoption.innovation", "churn.propensity_alpha", "simulation.seed"} <= set(paths)
+    for p in params:
+        assert set(p) == {"path", "type", "default", "unit", "range", "description"}
+        assert p["description"]
+
+
+def test_parameter_reference_in_docs_is_current(fulcrum):
+    generated = fulcrum("params", "--format", "markdown", check_exit=0).stdout
+    committed = (ROOT / "docs" / "parameters.md").read_text()
+    assert generated == committed, "docs/parameters.md is stale: run `make docs`"
+
+
+BAD_INPUTS = {
+    "unknown key": ("[firm]\nprise = 3\n", [], "bad.toml:2:1: firm.prise: unknown parameter; did you mean 'firm.price'?"),
+    "wrong type": ("[firm]\nprice = \"high\"\n", [], "bad.toml:2:9: firm.price: expected a real number, found a string"),
+    "out of range": ("[churn]\nfixed_propensity = 1.5\n", [], "bad.toml:2:20: churn.fixed_propensity: 1.5 is outside the allowed range [0.0, 1.0]"),
+    "unparsable": ("[firm\nprice = 3\n", [], "bad.toml:1:"),
+    "cyclic extends": ('extends = "bad.toml"\n', [], "cyclic extends: bad.toml -> bad.toml"),
+    "missing extends": ('extends = "gone.toml"\n', [], "gone.toml' does not exist"),
+    "set without =": ("", ["--set", "firm.price"], "--set argument 1 ('firm.price'): expected path=value"),
+    "set unknown": ("", ["--set", "firm.pric=3"], "firm.pric: unknown parameter; did you mean 'firm.price'?"),
+    "set bad value": ("", ["--set", "market.population=lots"], "market.population: 'lots' is not an integer"),
+    "threads": ("", ["--threads", "0"], "0 threads is outside the allowed range"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_exits_2_with_one_clear_message_and_no_output(fulcrum, tmp_path, case):
+    text, extra, expected = BAD_INPUTS[case]
+    scenario = tmp_path / "bad.toml"
+    scenario.write_text(text)
+    fresh = tmp_path / "fresh.h5"
+    done = fulcrum("run", scenario, "-o", fresh, *extra)
+    assert done.returncode == 2, done.stderr
+    assert expected in done.stderr
+    assert done.stderr.count("error:") == 1
+    assert not fresh.exists()
+    # An existing file under the requested name is left exactly as it was.
+    existing = tmp_path / "existing.h5"
+    existing.write_bytes(b"finished results from before")
+    assert fulcrum("run", scenario, "-o", existing, *extra).returncode == 2
+    assert existing.read_bytes() == b"finished results from before"
+    # validate reports the same problem for file problems.
+    if not extra:
+        checked = fulcrum("validate", scenario)
+        assert checked.returncode == 2 and expected in checked.stderr
+
+
+def test_missing_scenario_file(fulcrum, tmp_path):
+    done = fulcrum("run", tmp_path / "nowhere.toml", "-o", tmp_path / "x.h5")
+    assert done.returncode == 2
+    assert "nowhere.toml' does not exist" in done.stderr
+    assert not (tmp_path / "x.h5").exists()
+
+
+def test_output_path_that_is_a_directory_is_refused(fulcrum, small, tmp_path):
+    done = fulcrum("run", small, "-o", tmp_path)
+    assert done.returncode == 2 and "is a directory" in done.stderr
+
+
+def test_unknown_flag_is_bad_input(fulcrum, small):
+    assert fulcrum("run", small, "--frobnicate").returncode == 2
+
+
+def test_validate_reports_each_bad_file_and_continues(fulcrum, small, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[market]\npopulation = -5\n")
+    done = fulcrum("validate", bad, small)
+    assert done.returncode == 2
+    assert "market.population" in done.stderr
+    assert f"ok: {small}" in done.stdout
+
+
+def run_on_terminal(binary, args, until=None):
+    """Runs binary with stdout on a pseudo-terminal; returns (output, process). Kills it when `until` shows."""
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([binary, *map(str, args)], stdout=follower, stderr=subprocess.PIPE)
+    os.close(follower)
+    output = b""
+    while True:
+        ready, _, _ = select.select([leader], [], [], 120)
+        if not ready:
+            break
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+        if until is not None and until in output:
+            process.send_signal(signal.SIGKILL)
+            break
+    process.wait(timeout=120)
+    os.close(leader)
+    return output.decode(errors="replace"), process
+
+
+def test_progress_bar_on_a_terminal_only(fulcrum, small, tmp_path):
+    shown, process = run_on_terminal(fulcrum.binary, ["run", small, "-o", tmp_path / "p.h5"])
+    assert process.returncode == 0
+    assert "\r[" in shown and "quarters" in shown and "ETA" in shown
+    quiet, process = run_on_terminal(fulcrum.binary, ["run", small, "-o", tmp_path / "q.h5", "--quiet"])
+    assert process.returncode == 0 and quiet == ""
+    piped = fulcrum("run", small, "-o", tmp_path / "r.h5", check_exit=0)
+    assert "\r" not in piped.stdout
+
+
+def test_a_killed_run_leaves_no_file_under_the_requested_name(fulcrum, small, tmp_path):
+    out = tmp_path / "killed.h5"
+    _, process = run_on_terminal(
+        fulcrum.binary,
+        ["run", small, "-o", out, "--set", "simulation.quarters=400", "--set", "market.population=200000"],
+        until=b"\r[")
+    assert process.returncode == -signal.SIGKILL
+    assert not out.exists()

@@ -1,0 +1,129 @@
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstring>
+
+#include "models/accounting.hpp"
+#include "sim/parameters.hpp"
+#include "sim/simulation.hpp"
+
+using namespace fulcrum;
+
+namespace {
+
+// A small market spanning several blocks of customers, with every mechanism on.
+Scenario small_market() {
+  Scenario scenario = default_scenario();
+  scenario.market.population = 3 * 4096 + 100;
+  scenario.market.initial_active_share = 0.05;
+  scenario.simulation.quarters = 24;
+  scenario.simulation.replicates = 2;
+  scenario.simulation.seed = 77;
+  scenario.firm.price = 19.99;  // cents that do not come out round
+  return scenario;
+}
+
+bool same_bits(const Trajectory& a, const Trajectory& b) {
+  for (std::size_t s = 0; s < kFirmSeries.size(); ++s) {
+    for (std::int64_t q = 0; q < a.quarters_recorded(); ++q) {
+      const double x = a.firm(FirmSeries(s), q, 0), y = b.firm(FirmSeries(s), q, 0);
+      if (std::memcmp(&x, &y, sizeof x) != 0) return false;
+    }
+  }
+  for (std::size_t s = 0; s < kMarketSeries.size(); ++s) {
+    for (std::int64_t q = 0; q < a.quarters_recorded(); ++q) {
+      if (a.market(MarketSeries(s), q) != b.market(MarketSeries(s), q)) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("population is conserved and the books balance to the cent every quarter", "[simulation][invariants]") {
+  const Scenario scenario = small_market();
+  Simulation simulation(scenario, 0, 2);
+  const auto population = static_cast<double>(scenario.market.population);
+  const auto& t = simulation.trajectory();
+  for (int quarter = 1; quarter <= scenario.simulation.quarters; ++quarter) {
+    simulation.step();
+    INFO("quarter " << quarter);
+    const double active = t.firm(FirmSeries::customers_active, quarter, 0);
+    CHECK(t.market(MarketSeries::prospects, quarter) + active + t.market(MarketSeries::lapsed, quarter) == population);
+    CHECK(active == t.firm(FirmSeries::customers_active, quarter - 1, 0) + t.firm(FirmSeries::acquired, quarter, 0) -
+                        t.firm(FirmSeries::churned, quarter, 0));
+    const Cents cash_before = to_cents(t.firm(FirmSeries::cash, quarter - 1, 0));
+    const Cents revenue = to_cents(t.firm(FirmSeries::revenue, quarter, 0));
+    const Cents costs = to_cents(t.firm(FirmSeries::costs_total, quarter, 0));
+    CHECK(to_cents(t.firm(FirmSeries::cash, quarter, 0)) == cash_before + revenue - costs);
+    CHECK(to_cents(t.firm(FirmSeries::profit, quarter, 0)) == revenue - costs);
+    CHECK(simulation.world().firms[0].cash == to_cents(t.firm(FirmSeries::cash, quarter, 0)));
+    for (std::size_t s = 0; s < kFirmSeries.size(); ++s) CHECK(std::isfinite(t.firm(FirmSeries(s), quarter, 0)));
+  }
+  const CustomerState& customers = simulation.world().customers;
+  CHECK(customers.satisfaction.allFinite());
+  CHECK(customers.expectation.allFinite());
+  CHECK(customers.experience.allFinite());
+  CHECK(customers.base_churn_propensity.allFinite());
+  CHECK(t.firm(FirmSeries::churned, scenario.simulation.quarters, 0) > 0);  // the invariants were exercised
+  CHECK(t.firm(FirmSeries::acquired, scenario.simulation.quarters, 0) > 0);
+}
+
+TEST_CASE("quarter 0 is the initial state: no flows, initial cash", "[simulation]") {
+  const Scenario scenario = small_market();
+  const Simulation simulation(scenario, 0, 1);
+  const auto& t = simulation.trajectory();
+  CHECK(t.firm(FirmSeries::acquired, 0, 0) == 0);
+  CHECK(t.firm(FirmSeries::revenue, 0, 0) == 0);
+  CHECK(t.firm(FirmSeries::cash, 0, 0) == scenario.firm.initial_cash);
+  const double share = t.firm(FirmSeries::customers_active, 0, 0) / static_cast<double>(scenario.market.population);
+  CHECK(std::abs(share - 0.05) < 5 * std::sqrt(0.05 * 0.95 / static_cast<double>(scenario.market.population)));
+}
+
+TEST_CASE("the same seed gives bit-identical trajectories for any thread count", "[simulation][determinism]") {
+  const Scenario scenario = small_market();
+  const EnsembleResults one = run_ensemble(scenario, {1, {}});
+  const EnsembleResults two = run_ensemble(scenario, {2, {}});
+  const EnsembleResults three = run_ensemble(scenario, {3, {}});
+  for (std::int64_t r = 0; r < scenario.simulation.replicates; ++r) {
+    CHECK(same_bits(one.run(0, r), two.run(0, r)));
+    CHECK(same_bits(one.run(0, r), three.run(0, r)));
+  }
+  CHECK_FALSE(same_bits(one.run(0, 0), one.run(0, 1)));  // replicates differ from each other
+
+  Scenario reseeded = scenario;
+  reseeded.simulation.seed = 78;
+  CHECK_FALSE(same_bits(one.run(0, 0), run_ensemble(reseeded, {2, {}}).run(0, 0)));
+}
+
+TEST_CASE("progress is reported once per simulated quarter", "[simulation]") {
+  Scenario scenario = small_market();
+  scenario.simulation.quarters = 5;
+  std::vector<std::int64_t> seen;
+  std::int64_t reported_total = 0;
+  run_ensemble(scenario, {1, [&](std::int64_t done, std::int64_t total) {
+                            seen.push_back(done);
+                            reported_total = total;
+                          }});
+  CHECK(reported_total == 10);
+  CHECK(seen == std::vector<std::int64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
+}
+
+TEST_CASE("over-promising lowers satisfaction and raises churn", "[simulation]") {
+  Scenario honest = small_market();
+  honest.market.initial_active_share = 0.5;
+  honest.adoption = {0.0, 0.0};
+  honest.firm.promise = honest.firm.value_delivered;
+  Scenario overpromising = honest;
+  overpromising.firm.promise = 10.0;
+  const auto churned = [](const EnsembleResults& results) {
+    double total = 0;
+    for (const auto& run : results.runs) {
+      for (std::int64_t q = 1; q < run.quarters_recorded(); ++q) total += run.firm(FirmSeries::churned, q, 0);
+    }
+    return total;
+  };
+  const EnsembleResults a = run_ensemble(honest, {2, {}});
+  const EnsembleResults b = run_ensemble(overpromising, {2, {}});
+  CHECK(b.run(0, 0).firm(FirmSeries::satisfaction_mean, 24, 0) < a.run(0, 0).firm(FirmSeries::satisfaction_mean, 24, 0));
+  CHECK(churned(b) > churned(a));
+}
