@@ -1,6 +1,11 @@
 #include "sim/simulation.hpp"
 
+#include <atomic>
 #include <cmath>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
 #include <limits>
 
 #include "models/accounting.hpp"
@@ -182,15 +187,46 @@ EnsembleResults run_ensemble(const Scenario& scenario, const RunOptions& options
   results.replicates = scenario.simulation.replicates;
   results.quarters_recorded = scenario.simulation.quarters + 1;
   results.firm_names = {scenario.firm.name};
-  const std::int64_t total = scenario.simulation.replicates * scenario.simulation.quarters;
-  for (std::int64_t replicate = 0; replicate < scenario.simulation.replicates; ++replicate) {
-    Simulation simulation(scenario, static_cast<std::uint64_t>(replicate), options.threads);
-    while (simulation.world().quarter < scenario.simulation.quarters) {
-      simulation.step();
-      if (options.progress) options.progress(replicate * scenario.simulation.quarters + simulation.world().quarter, total);
+
+  // Replicates are independent: spread them over workers first, and give each replicate the threads
+  // left over for its blocks. Many short parallel regions inside small replicates would spend their
+  // time waking threads instead.
+  const auto replicates = scenario.simulation.replicates;
+  const int workers = static_cast<int>(std::min<std::int64_t>(std::max(1, options.threads), replicates));
+  const int threads_per_replicate = std::max(1, options.threads / workers);
+  const std::int64_t total = replicates * scenario.simulation.quarters;
+
+  std::vector<std::optional<Trajectory>> trajectories(static_cast<std::size_t>(replicates));
+  std::atomic<std::int64_t> next_replicate{0};
+  std::int64_t quarters_done = 0;  // guarded by progress_mutex
+  std::mutex progress_mutex;
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  const auto work = [&]() {
+    try {
+      for (std::int64_t replicate = next_replicate++; replicate < replicates; replicate = next_replicate++) {
+        Simulation simulation(scenario, static_cast<std::uint64_t>(replicate), threads_per_replicate);
+        while (simulation.world().quarter < scenario.simulation.quarters) {
+          simulation.step();
+          if (options.progress) {
+            const std::lock_guard lock(progress_mutex);
+            options.progress(++quarters_done, total);
+          }
+        }
+        trajectories[static_cast<std::size_t>(replicate)] = simulation.take_trajectory();
+      }
+    } catch (...) {
+      const std::lock_guard lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+      next_replicate = replicates;  // the others stop at their next replicate
     }
-    results.runs.push_back(simulation.take_trajectory());
-  }
+  };
+  std::vector<std::thread> pool;
+  for (int worker = 1; worker < workers; ++worker) pool.emplace_back(work);
+  work();
+  for (auto& thread : pool) thread.join();
+  if (failure) std::rethrow_exception(failure);
+  for (auto& trajectory : trajectories) results.runs.push_back(std::move(*trajectory));
   return results;
 }
 

@@ -41,7 +41,8 @@ class Simulation {
 
 struct RunOptions {
   int threads = 1;
-  // Called after every simulated quarter with (quarters done, quarters in all) over all replicates.
+  // Called after every simulated quarter with (quarters done, quarters in all) over all replicates;
+  // from worker threads, but never two calls at once.
   std::function<void(std::int64_t, std::int64_t)> progress;
 };
 
