@@ -31,10 +31,12 @@ double discount_factor(const FinanceParameters& finance, int quarter) {
   return std::pow(1.0 + finance.discount_rate, -quarter);
 }
 
-QuarterBooks close_quarter(double units_sold, const FirmParameters& firm) {
+QuarterBooks close_quarter(double units_sold, std::int64_t life_events_served, const FirmParameters& firm) {
   QuarterBooks books;
   books.revenue = to_cents(units_sold * firm.price);
-  books.costs_total = add_cents(to_cents(units_sold * firm.unit_cost), to_cents(firm.fixed_cost), "costs");
+  const Cents service = to_cents(static_cast<double>(life_events_served) * firm.life_event_service_cost);
+  books.costs_total = add_cents(add_cents(to_cents(units_sold * firm.unit_cost), to_cents(firm.fixed_cost), "costs"),
+                                service, "costs");
   books.profit = add_cents(books.revenue, -books.costs_total, "profit");
   return books;
 }

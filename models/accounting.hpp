@@ -24,7 +24,8 @@ struct QuarterBooks {
 // 1 / (1 + rate)^quarter: what an amount of quarter `quarter` is worth at quarter 0.
 double discount_factor(const FinanceParameters& finance, int quarter);
 
-// Revenue = units sold * price; costs = units sold * unit cost + fixed cost.
-QuarterBooks close_quarter(double units_sold, const FirmParameters& firm);
+// Revenue = units sold * price; costs = units sold * unit cost + fixed cost + life events handled *
+// their service cost.
+QuarterBooks close_quarter(double units_sold, std::int64_t life_events_served, const FirmParameters& firm);
 
 }  // namespace fulcrum

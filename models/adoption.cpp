@@ -1,11 +1,14 @@
 #include "models/adoption.hpp"
 
+#include <algorithm>
 #include <cmath>
+
+#include "models/word_of_mouth.hpp"
 
 namespace fulcrum {
 
-double adoption_probability(const AdoptionParameters& adoption, double adopted_fraction, double dt) {
-  const double hazard = adoption.innovation + adoption.imitation * adopted_fraction;
+double adoption_probability(const AdoptionParameters& adoption, double signal, double dt) {
+  const double hazard = std::max(0.0, adoption.innovation + adoption.imitation * signal);
   return -std::expm1(-hazard * dt);
 }
 
@@ -14,17 +17,27 @@ void join(CustomerState& customers, Eigen::Index customer, const JoiningTerms& t
   customers.firm[customer] = terms.firm;
   customers.expectation[customer] = terms.expectation;
   customers.satisfaction[customer] = terms.satisfaction;
+  customers.trust[customer] = terms.trust;
   customers.experience[customer] = terms.expectation;
   customers.reference_price[customer] = terms.reference_price;
   customers.spend[customer] = terms.spend;
   customers.acquired_quarter[customer] = quarter;
 }
 
-void adopt_block(CustomerState& customers, CustomerRange range, double probability, const JoiningTerms& terms,
-                 int quarter, RandomEngine& engine, FirmTally& tally) {
+void adopt_block(CustomerState& customers, CustomerRange range, const AdoptionParameters& adoption, double dt,
+                 const AdoptionSignal& signal, const JoiningTerms& terms, int quarter, RandomEngine& engine,
+                 FirmTally& tally) {
+  // On the complete graph every prospect hears the same thing: one probability for the block.
+  const double shared_probability =
+      signal.network.mean_field ? adoption_probability(adoption, neighbour_mean(signal.network, signal.voice, 0, signal.market_total), dt) : 0.0;
   for (Eigen::Index i = range.begin; i < range.end; ++i) {
     const double draw = uniform01(engine);
-    if (customers.status[i] == customer_status::prospect && draw < probability) {
+    if (customers.status[i] != customer_status::prospect) continue;
+    const double probability =
+        signal.network.mean_field
+            ? shared_probability
+            : adoption_probability(adoption, neighbour_mean(signal.network, signal.voice, i, signal.market_total), dt);
+    if (draw < probability) {
       join(customers, i, terms, quarter);
       ++tally.acquired;
     }

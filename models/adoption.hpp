@@ -1,5 +1,10 @@
 #pragma once
-// Adoption: prospects become customers with the Bass (1969) hazard p + q * adopted fraction.
+// Adoption: prospects become customers with the Bass (1969) hazard p + q * signal, where the signal is
+// what the prospect hears from its neighbours (models/word_of_mouth.hpp). On the complete graph with no
+// promoters or detractors the signal is the adopted fraction and this is Bass diffusion.
+#include <span>
+
+#include "models/network.hpp"
 #include "sim/customer_state.hpp"
 #include "sim/rng.hpp"
 #include "sim/scenario.hpp"
@@ -12,20 +17,31 @@ struct JoiningTerms {
   std::int16_t firm;
   float expectation;      // the firm's promise
   float satisfaction;     // the satisfaction baseline
+  float trust;            // the initial trust
   float reference_price;  // the price paid on joining
   float spend;            // units per quarter
 };
 
-// Probability that a prospect adopts within a sub-step of `dt` quarters, the hazard being constant
-// over the sub-step: 1 - exp(-(p + q * adopted_fraction) * dt).
-double adoption_probability(const AdoptionParameters& adoption, double adopted_fraction, double dt);
+// Probability that a prospect adopts within a sub-step of `dt` quarters, the hazard being constant over
+// the sub-step: 1 - exp(-max(0, p + q * signal) * dt). Negative word of mouth can push the signal below
+// zero and so hold back even innovators.
+double adoption_probability(const AdoptionParameters& adoption, double signal, double dt);
 
 // Makes `customer` an active customer on `terms` from `quarter` on.
 void join(CustomerState& customers, Eigen::Index customer, const JoiningTerms& terms, int quarter);
 
+// What a block of prospects hears: each customer's voice (exposure + sentiment) and, for the complete
+// graph, the market's total voice.
+struct AdoptionSignal {
+  const SocialNetwork& network;
+  std::span<const float> voice;
+  double market_total;
+};
+
 // One adoption sub-step over a block. One uniform is drawn per customer, prospect or not, so a
 // customer's draw does not depend on the others' statuses (common random numbers across scenarios).
-void adopt_block(CustomerState& customers, CustomerRange range, double probability, const JoiningTerms& terms,
-                 int quarter, RandomEngine& engine, FirmTally& tally);
+void adopt_block(CustomerState& customers, CustomerRange range, const AdoptionParameters& adoption, double dt,
+                 const AdoptionSignal& signal, const JoiningTerms& terms, int quarter, RandomEngine& engine,
+                 FirmTally& tally);
 
 }  // namespace fulcrum

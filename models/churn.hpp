@@ -1,6 +1,7 @@
 #pragma once
 // Churn: each customer has a base propensity theta (Beta-distributed over customers, as in Fader &
-// Hardie's shifted-beta-geometric model), scaled by how satisfied the customer is.
+// Hardie's shifted-beta-geometric model), scaled by dissatisfaction and lost trust. Life events
+// ("changes customers make", seed 002) end some relationships whatever the customer feels.
 #include "sim/customer_state.hpp"
 #include "sim/rng.hpp"
 #include "sim/scenario.hpp"
@@ -8,18 +9,19 @@
 
 namespace fulcrum {
 
-// Churn probability this quarter: theta * exp(sensitivity * (baseline - satisfaction)), at most 1.
-// With sensitivity 0 it is theta, and survival follows the sBG closed form B(a, b+t) / B(a, b).
-double churn_hazard(double base_propensity, double satisfaction, double satisfaction_baseline,
-                    double satisfaction_sensitivity);
+// Churn probability this quarter:
+// theta * exp(satisfaction_sensitivity * (baseline - satisfaction) + trust_sensitivity * (trust0 - trust)),
+// at most 1. With both sensitivities 0 it is theta, and survival follows B(a, b+t) / B(a, b).
+double churn_hazard(double base_propensity, double satisfaction, double trust, const ChurnParameters& churn,
+                    const CustomerParameters& customers);
 
 // Draws the base propensities of a block of customers.
 void draw_base_propensities(CustomerState& customers, CustomerRange range, const ChurnParameters& churn,
                             RandomEngine& engine);
 
-// Active customers in the block lapse with their churn hazard. One uniform per customer, active or not.
-// `tallies` is indexed by firm.
+// Active customers in the block meet life events, then lapse with their churn hazard. Two uniforms per
+// customer, active or not (common random numbers). `tallies` is indexed by firm.
 void churn_block(CustomerState& customers, CustomerRange range, const ChurnParameters& churn,
-                 double satisfaction_baseline, RandomEngine& engine, std::vector<FirmTally>& tallies);
+                 const CustomerParameters& parameters, RandomEngine& engine, std::vector<FirmTally>& tallies);
 
 }  // namespace fulcrum

@@ -22,6 +22,7 @@ struct CustomerState {
   Eigen::ArrayXf expectation;            // value points (0-10) the customer expects
   Eigen::ArrayXf experience;             // value points (0-10) experienced last quarter
   Eigen::ArrayXf satisfaction;           // points (0-10)
+  Eigen::ArrayXf trust;                  // 0-1
   Eigen::ArrayXf reference_price;        // currency per unit: the price the customer anchors on
   Eigen::ArrayXf spend;                  // units bought per quarter while active
   Eigen::ArrayXi acquired_quarter;       // quarter of adoption; -1 for a prospect
@@ -33,6 +34,7 @@ struct CustomerState {
         expectation(Eigen::ArrayXf::Zero(population)),
         experience(Eigen::ArrayXf::Zero(population)),
         satisfaction(Eigen::ArrayXf::Zero(population)),
+        trust(Eigen::ArrayXf::Zero(population)),
         reference_price(Eigen::ArrayXf::Zero(population)),
         spend(Eigen::ArrayXf::Zero(population)),
         acquired_quarter(Eigen::ArrayXi::Constant(population, -1)) {}

@@ -29,8 +29,9 @@ template <class Section>
 ParameterSpec real(std::string path, Section Scenario::*section, double Section::*field, double fallback,
                    std::string unit, double minimum, double maximum, std::string description,
                    bool minimum_exclusive = false) {
-  ParameterSpec spec{std::move(path), ParameterType::real, fallback, std::move(unit), minimum, maximum,
-                     minimum_exclusive, {}, std::move(description), {}, {}};
+  ParameterSpec spec{.path = std::move(path), .type = ParameterType::real, .default_value = fallback,
+                     .unit = std::move(unit), .minimum = minimum, .maximum = maximum,
+                     .minimum_exclusive = minimum_exclusive, .description = std::move(description)};
   bind(spec, section, field);
   return spec;
 }
@@ -39,8 +40,9 @@ template <class Section>
 ParameterSpec integer(std::string path, Section Scenario::*section, std::int64_t Section::*field,
                       std::int64_t fallback, std::string unit, double minimum, double maximum,
                       std::string description) {
-  ParameterSpec spec{std::move(path), ParameterType::integer, fallback, std::move(unit), minimum, maximum,
-                     false, {}, std::move(description), {}, {}};
+  ParameterSpec spec{.path = std::move(path), .type = ParameterType::integer, .default_value = fallback,
+                     .unit = std::move(unit), .minimum = minimum, .maximum = maximum,
+                     .description = std::move(description)};
   bind(spec, section, field);
   return spec;
 }
@@ -48,8 +50,8 @@ ParameterSpec integer(std::string path, Section Scenario::*section, std::int64_t
 template <class Section>
 ParameterSpec text(std::string path, Section Scenario::*section, std::string Section::*field,
                    std::string fallback, std::string description) {
-  ParameterSpec spec{std::move(path), ParameterType::text, std::move(fallback), "", std::nullopt,
-                     std::nullopt, false, {}, std::move(description), {}, {}};
+  ParameterSpec spec{.path = std::move(path), .type = ParameterType::text, .default_value = std::move(fallback),
+                     .description = std::move(description)};
   bind(spec, section, field);
   return spec;
 }
@@ -58,8 +60,8 @@ ParameterSpec text(std::string path, Section Scenario::*section, std::string Sec
 template <class Section, class Enum>
 ParameterSpec choice(std::string path, Section Scenario::*section, Enum Section::*field,
                      std::vector<std::string> choices, std::string fallback, std::string description) {
-  ParameterSpec spec{std::move(path), ParameterType::choice, std::move(fallback), "", std::nullopt,
-                     std::nullopt, false, choices, std::move(description), {}, {}};
+  ParameterSpec spec{.path = std::move(path), .type = ParameterType::choice, .default_value = std::move(fallback),
+                     .choices = choices, .description = std::move(description)};
   spec.assign = [section, field, choices](Scenario& scenario, const ParameterValue& value) {
     const auto& name = std::get<std::string>(value);
     const auto index = std::find(choices.begin(), choices.end(), name) - choices.begin();
@@ -114,7 +116,10 @@ std::vector<ParameterSpec> build_registry() {
            "Base churn propensity of every customer when propensity_distribution = \"fixed\"."));
   add(real("churn.satisfaction_sensitivity", &S::churn, &ChurnParameters::satisfaction_sensitivity, 0.3,
            "per satisfaction point", 0, 5,
-           "Churn hazard is theta * exp(sensitivity * (baseline satisfaction - satisfaction)), capped at 1."));
+           "Churn hazard is theta * exp(satisfaction_sensitivity * (baseline - satisfaction) + "
+           "trust_sensitivity * (initial trust - trust)), capped at 1."));
+  add(real("churn.trust_sensitivity", &S::churn, &ChurnParameters::trust_sensitivity, 1.0, "per unit of trust", 0,
+           20, "How much lost trust (0-1 scale) raises the churn hazard; see satisfaction_sensitivity."));
 
   // --- customers
   add(real("customers.spend_per_quarter", &S::customers, &CustomerParameters::spend_per_quarter, 3.0,
@@ -137,6 +142,30 @@ std::vector<ParameterSpec> build_registry() {
            "Satisfaction target = baseline + gain * (experience - expectation), clamped to [0, 10]."));
   add(real("customers.satisfaction_adaptation", &S::customers, &CustomerParameters::satisfaction_adaptation,
            0.5, "fraction per quarter", 0, 1, "Share of the way satisfaction moves to its target each quarter."));
+  add(real("customers.trust_initial", &S::customers, &CustomerParameters::trust_initial, 0.6, "0-1", 0, 1,
+           "Trust of a new customer in the firm."));
+  add(real("customers.trust_rate", &S::customers, &CustomerParameters::trust_rate, 0.05, "per value point", 0, 1,
+           "Trust gained per value point by which experience beats expectation, each quarter."));
+  // Loss aversion: losses weigh about 2.25 times equal gains (Tversky & Kahneman 1992).
+  add(real("customers.trust_asymmetry", &S::customers, &CustomerParameters::trust_asymmetry, 2.25, "ratio", 0, 100,
+           "A negative surprise costs this many times the trust an equal positive surprise earns."));
+  add(real("customers.reference_price_adaptation", &S::customers, &CustomerParameters::reference_price_adaptation,
+           0.25, "fraction per quarter", 0, 1,
+           "Share of the gap to the price paid that the reference price closes each quarter: prices paid become "
+           "the anchor, so a low introductory price makes a later increase hurt."));
+  add(real("customers.wallet_growth", &S::customers, &CustomerParameters::wallet_growth, 0.02,
+           "per satisfaction point per quarter", 0, 1,
+           "Spend grows by exp(growth * (satisfaction - baseline)) each quarter: satisfied customers buy more."));
+  add(real("customers.wallet_floor", &S::customers, &CustomerParameters::wallet_floor, 0.5, "multiple", 0, 1,
+           "Spend never falls below this multiple of spend_per_quarter."));
+  add(real("customers.wallet_cap", &S::customers, &CustomerParameters::wallet_cap, 2.0, "multiple", 1, 100,
+           "Spend never rises above this multiple of spend_per_quarter."));
+  add(real("customers.life_event_rate", &S::customers, &CustomerParameters::life_event_rate, 0.01,
+           "probability per quarter", 0, 1,
+           "Chance of a life event (a move, a death, a reorganisation): changes customers make, whatever "
+           "their satisfaction (seed 002)."));
+  add(real("customers.life_event_churn_share", &S::customers, &CustomerParameters::life_event_churn_share, 0.5,
+           "fraction", 0, 1, "Share of life events that end the relationship; the rest cost the firm a service."));
 
   // --- firm
   add(text("firm.name", &S::firm, &FirmParameters::name, "Focal", "Name shown in summaries and reports."));
@@ -152,10 +181,52 @@ std::vector<ParameterSpec> build_registry() {
            "Value a customer experiences from the product each quarter."));
   add(real("firm.promise", &S::firm, &FirmParameters::promise, 7.5, "value points (0-10)", 0, 10,
            "Value the firm's communication promises; expectations drift toward it."));
+  add(real("firm.life_event_service_cost", &S::firm, &FirmParameters::life_event_service_cost, 15.0,
+           "currency per event", 0, 1.0e6,
+           "Cost of handling a life event that does not end the relationship (handle changes customers make)."));
 
   // --- finance; 2.4% a quarter is about 10% a year, a common weighted cost of capital.
   add(real("finance.discount_rate", &S::finance, &FinanceParameters::discount_rate, 0.024, "per quarter", 0, 1,
            "Discount rate for net present values (profit_npv): a quarter-t amount counts 1/(1+rate)^t."));
+
+  // --- network
+  add(choice("network.kind", &S::network, &NetworkParameters::kind,
+             {"complete", "erdos_renyi", "watts_strogatz", "barabasi_albert", "stochastic_block", "edge_list"},
+             "complete",
+             "Social graph: complete (mean field: everyone hears everyone), Erdos-Renyi, Watts-Strogatz small "
+             "world, Barabasi-Albert scale-free, stochastic block model (blocks = segments), or an edge list."));
+  add(integer("network.mean_degree", &S::network, &NetworkParameters::mean_degree, 10, "neighbours", 1, 10000,
+              "Mean number of neighbours (Watts-Strogatz: the even ring degree k; Barabasi-Albert: 2m)."));
+  add(real("network.rewiring", &S::network, &NetworkParameters::rewiring, 0.1, "probability", 0, 1,
+           "Watts-Strogatz: probability that each ring edge is rewired to a uniform vertex."));
+  add(real("network.within_block_share", &S::network, &NetworkParameters::within_block_share, 0.8, "fraction", 0,
+           1, "Stochastic block model: share of a customer's edges inside its own segment."));
+  add(integer("network.seed", &S::network, &NetworkParameters::seed, 1, "", 0, 4.0e18,
+              "The graph's own seed: one graph serves every replicate, so replicates differ in behaviour only."));
+  auto edge_list = text("network.edge_list_file", &S::network, &NetworkParameters::edge_list_file, "",
+                        "Edge list for network.kind = \"edge_list\": one \"a b\" pair of 0-based customer ids per "
+                        "line, '#' comments; relative to the scenario file that names it.");
+  edge_list.is_file_path = true;
+  add(std::move(edge_list));
+  add(choice("network.order", &S::network, &NetworkParameters::order, {"rcm", "bfs", "none"}, "rcm",
+             "Vertex relabelling for memory locality: reverse Cuthill-McKee, breadth-first, or as generated."));
+
+  // --- word of mouth; negative word of mouth weighs about three times positive (seed 004, citing an
+  // LSE study): 0.6 * 1.5 = 3 * (0.3 * 1.0).
+  add(real("word_of_mouth.positive_reach", &S::word_of_mouth, &WordOfMouthParameters::positive_reach, 0.3,
+           "fraction per quarter", 0, 1, "Share of their neighbours a promoter (NPS 9-10) tells each quarter."));
+  add(real("word_of_mouth.positive_weight", &S::word_of_mouth, &WordOfMouthParameters::positive_weight, 1.0,
+           "exposures", 0, 100, "Effect of one positive message, in units of the plain exposure of one adopter."));
+  add(real("word_of_mouth.negative_reach", &S::word_of_mouth, &WordOfMouthParameters::negative_reach, 0.6,
+           "fraction per quarter", 0, 1, "Share of their neighbours a detractor (NPS 0-6) tells each quarter."));
+  add(real("word_of_mouth.negative_weight", &S::word_of_mouth, &WordOfMouthParameters::negative_weight, 1.5,
+           "exposures", 0, 100, "Effect of one negative message, in units of the plain exposure of one adopter."));
+  add(real("word_of_mouth.lapsed_voice", &S::word_of_mouth, &WordOfMouthParameters::lapsed_voice, 1.0,
+           "fraction", 0, 10, "Weight of a former customer's word relative to a current customer's."));
+  add(real("word_of_mouth.satisfaction_influence", &S::word_of_mouth,
+           &WordOfMouthParameters::satisfaction_influence, 1.0, "points per unit signal", 0, 10,
+           "Shift of a customer's satisfaction target per unit of net word of mouth heard (promoters minus "
+           "detractors, per neighbour)."));
   return registry;
 }
 

@@ -26,6 +26,7 @@ struct ParameterSpec {
   std::optional<double> minimum;  // for real and integer
   std::optional<double> maximum;
   bool minimum_exclusive = false;
+  bool is_file_path = false;  // text naming a file: resolved against the folder of the file that sets it
   std::vector<std::string> choices;  // for choice
   std::string description;
   std::function<void(Scenario&, const ParameterValue&)> assign;

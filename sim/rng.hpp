@@ -17,6 +17,7 @@ enum class StreamPurpose : std::uint64_t {
   churn_propensity = 2,
   churn = 3,
   adoption = 4,
+  network_statistics = 5,
 };
 
 struct StreamKey {

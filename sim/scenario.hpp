@@ -35,6 +35,7 @@ struct ChurnParameters {
   double propensity_beta;
   double fixed_propensity;
   double satisfaction_sensitivity;
+  double trust_sensitivity;
 };
 
 struct CustomerParameters {
@@ -45,6 +46,15 @@ struct CustomerParameters {
   double satisfaction_baseline;      // satisfaction (0-10) when reality exactly meets expectation
   double satisfaction_gap_gain;      // satisfaction points per value point of (experience - expectation)
   double satisfaction_adaptation;    // share of the way satisfaction moves to its target each quarter
+  double trust_initial;              // trust (0-1) of a new customer
+  double trust_rate;                 // trust change per value point of positive surprise
+  double trust_asymmetry;            // a negative surprise moves trust this many times more
+  double reference_price_adaptation; // share of the gap to the price paid that the reference price closes
+  double wallet_growth;              // log-change of spend per quarter per satisfaction point above baseline
+  double wallet_floor;               // spend never falls below this multiple of spend_per_quarter
+  double wallet_cap;                 // nor rises above this multiple
+  double life_event_rate;            // probability per quarter of a life event (move, death, reorganisation)
+  double life_event_churn_share;     // share of life events that end the relationship
 };
 
 struct FirmParameters {
@@ -55,10 +65,37 @@ struct FirmParameters {
   double initial_cash;     // currency
   double value_delivered;  // value points (0-10 scale) a customer experiences
   double promise;          // value points the firm's communication promises
+  double life_event_service_cost;  // currency per life event handled without churn
 };
 
 struct FinanceParameters {
   double discount_rate;  // per quarter, for net present values
+};
+
+enum class NetworkKind : std::uint8_t {
+  complete, erdos_renyi, watts_strogatz, barabasi_albert, stochastic_block, edge_list
+};
+enum class VertexOrder : std::uint8_t { reverse_cuthill_mckee, breadth_first, as_generated };
+
+// The social graph word of mouth travels on (models/network.cpp).
+struct NetworkParameters {
+  NetworkKind kind;
+  std::int64_t mean_degree;   // ER, WS (k), BA (2m), SBM
+  double rewiring;            // WS: probability that a ring edge is rewired
+  double within_block_share;  // SBM: share of a vertex's edges inside its own block (segment)
+  std::int64_t seed;          // the graph's own seed: the same graph for every replicate
+  std::string edge_list_file;
+  VertexOrder order;
+};
+
+// Word of mouth: promoters and detractors (NPS convention) talk to their neighbours.
+struct WordOfMouthParameters {
+  double positive_reach;          // share of neighbours a promoter tells each quarter
+  double positive_weight;         // effect of one positive message, in units of one adopter's exposure
+  double negative_reach;          // share of neighbours a detractor tells each quarter
+  double negative_weight;         // effect of one negative message
+  double lapsed_voice;            // how much former customers' word counts against current ones'
+  double satisfaction_influence;  // satisfaction points per unit of net word-of-mouth signal
 };
 
 struct Scenario {
@@ -69,6 +106,8 @@ struct Scenario {
   CustomerParameters customers;
   FirmParameters firm;
   FinanceParameters finance;
+  NetworkParameters network;
+  WordOfMouthParameters word_of_mouth;
 };
 
 }  // namespace fulcrum

@@ -80,11 +80,27 @@ ParameterValue convert(const toml::node& node, const ParameterSpec& spec, const 
   throw wrong_type();
 }
 
-void assign_checked(Scenario& scenario, const ParameterSpec& spec, const ParameterValue& value,
-                    const SourceLocation& where) {
+// A file named by a parameter is relative to the folder of the scenario file that names it (or to the
+// working directory for --set), and must exist.
+ParameterValue resolve_file_path(const ParameterSpec& spec, ParameterValue value, const SourceLocation& where,
+                                 const fs::path& relative_to) {
+  const auto& name = std::get<std::string>(value);
+  if (!spec.is_file_path || name.empty()) return value;
+  fs::path path(name);
+  if (path.is_relative()) path = relative_to / path;
+  std::error_code error;
+  if (!fs::is_regular_file(path, error)) {
+    throw InputError(where, spec.path, fmt::format("file '{}' does not exist", path.string()));
+  }
+  return fs::absolute(path, error).lexically_normal().string();
+}
+
+void assign_checked(Scenario& scenario, const ParameterSpec& spec, ParameterValue value,
+                    const SourceLocation& where, const fs::path& relative_to = fs::current_path()) {
   if (std::string problem = spec.check(value); !problem.empty()) {
     throw InputError(where, spec.path, std::move(problem));
   }
+  if (spec.type == ParameterType::text) value = resolve_file_path(spec, std::move(value), where, relative_to);
   spec.assign(scenario, value);
 }
 
@@ -96,8 +112,8 @@ void apply_table(Scenario& scenario, const toml::table& table, const std::string
     const std::string path = prefix.empty() ? name : prefix + "." + name;
     const SourceLocation key_location = location_of(key.source(), file);
     if (const ParameterSpec* spec = find_parameter(path)) {
-      assign_checked(scenario, *spec, convert(node, *spec, location_of(node.source(), file)),
-                     location_of(node.source(), file));
+      const SourceLocation where = location_of(node.source(), file);
+      assign_checked(scenario, *spec, convert(node, *spec, where), where, fs::path(file).parent_path());
     } else if (is_parameter_table(path)) {
       const auto* inner = node.as_table();
       if (!inner) {

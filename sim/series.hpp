@@ -18,7 +18,9 @@ struct SeriesSpec {
 #define FULCRUM_FIRM_SERIES(X)                                                                               \
   X(customers_active, "customers", "Active customers of the firm at the end of the quarter")                 \
   X(acquired, "customers per quarter", "Prospects who became customers of the firm during the quarter")      \
-  X(churned, "customers per quarter", "Customers of the firm who lapsed during the quarter")                 \
+  X(churned, "customers per quarter", "Customers of the firm who lapsed during the quarter, for any reason")  \
+  X(churned_by_life_event, "customers per quarter", "Customers lost to life events, whatever their satisfaction") \
+  X(life_events, "events per quarter", "Life events of active customers (moves, deaths, reorganisations)")   \
   X(units_sold, "units per quarter", "Units bought by the firm's active customers")                          \
   X(revenue, "currency per quarter", "Units sold times price")                                               \
   X(costs_total, "currency per quarter", "All costs of the quarter: cost to serve plus fixed cost")          \
@@ -27,7 +29,13 @@ struct SeriesSpec {
   X(profit_npv, "currency", "Profit from quarter 1 to this quarter, discounted at finance.discount_rate")   \
   X(penetration, "fraction", "Active customers of the firm over the market population")                     \
   X(satisfaction_mean, "points (0-10)", "Mean satisfaction of active customers; NaN when there are none")   \
-  X(expectation_mean, "value points (0-10)", "Mean expectation of active customers; NaN when there are none")
+  X(expectation_mean, "value points (0-10)", "Mean expectation of active customers; NaN when there are none") \
+  X(trust_mean, "0-1", "Mean trust of active customers; NaN when there are none")                           \
+  X(reference_price_mean, "currency per unit", "Mean reference price of active customers; NaN when none")   \
+  X(promoters, "customers", "Active customers who would answer 9-10 (satisfaction rounded)")                \
+  X(passives, "customers", "Active customers who would answer 7-8")                                         \
+  X(detractors, "customers", "Active customers who would answer 0-6")                                       \
+  X(nps, "points (-100 to 100)", "Net promoter score: 100 * (promoters - detractors) / active customers")
 
 // Per market: /market/<name>, shaped [point, replicate, quarter].
 #define FULCRUM_MARKET_SERIES(X)                                                     \

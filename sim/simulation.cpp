@@ -11,7 +11,8 @@
 #include "models/accounting.hpp"
 #include "models/adoption.hpp"
 #include "models/churn.hpp"
-#include "models/satisfaction.hpp"
+#include "models/perception.hpp"
+#include "models/word_of_mouth.hpp"
 #include "sim/rng.hpp"
 
 namespace fulcrum {
@@ -45,6 +46,13 @@ void measure_block(const CustomerState& customers, CustomerRange range, std::vec
         firm.units_sold += customers.spend[i];
         firm.satisfaction_sum += customers.satisfaction[i];
         firm.expectation_sum += customers.expectation[i];
+        firm.trust_sum += customers.trust[i];
+        firm.reference_price_sum += customers.reference_price[i];
+        switch (nps_category(customers.satisfaction[i])) {
+          case NpsCategory::promoter: ++firm.promoters; break;
+          case NpsCategory::passive: ++firm.passives; break;
+          case NpsCategory::detractor: ++firm.detractors; break;
+        }
       }
     }
   }
@@ -58,8 +66,8 @@ double mean_or_nan(double sum, std::int64_t count) {
 
 }  // namespace
 
-Simulation::Simulation(const Scenario& scenario, std::uint64_t replicate, int threads)
-    : world_(make_world(scenario, replicate, threads)),
+Simulation::Simulation(const Scenario& scenario, const SocialNetwork& network, std::uint64_t replicate, int threads)
+    : world_(make_world(scenario, network, replicate, threads)),
       trajectory_(scenario.simulation.quarters + 1, static_cast<std::int64_t>(world_.firms.size())) {
   record(take_census(), make_block_tallies(world_), std::vector<QuarterBooks>(world_.firms.size()));
 }
@@ -70,41 +78,42 @@ void Simulation::churn_phase(BlockTallies& flows) {
     RandomEngine stream = make_stream({stream_seed(world_), world_.replicate, StreamPurpose::churn,
                                        static_cast<std::uint64_t>(world_.quarter), 0,
                                        static_cast<std::uint64_t>(block)});
-    churn_block(world_.customers, block_range(block, world_.customers.size()), scenario.churn,
-                scenario.customers.satisfaction_baseline, stream, flows[static_cast<std::size_t>(block)]);
+    churn_block(world_.customers, block_range(block, world_.customers.size()), scenario.churn, scenario.customers,
+                stream, flows[static_cast<std::size_t>(block)]);
   });
+}
+
+VoiceTotals Simulation::listen() {
+  std::vector<VoiceTotals> blocks(static_cast<std::size_t>(world_.blocks()));
+  for_each_block(world_, [&](Eigen::Index block) {
+    blocks[static_cast<std::size_t>(block)] =
+        voice_block(world_.customers, block_range(block, world_.customers.size()), world_.scenario->word_of_mouth,
+                    world_.voice_to_prospects, world_.voice_to_customers);
+  });
+  VoiceTotals total;
+  for (const auto& block : blocks) {
+    total.to_prospects += block.to_prospects;
+    total.to_customers += block.to_customers;
+  }
+  return total;
 }
 
 void Simulation::adoption_phase(BlockTallies& flows) {
   const Scenario& scenario = *world_.scenario;
-  const double population = static_cast<double>(world_.customers.size());
   const auto substeps = scenario.simulation.substeps;
   const double dt = 1.0 / static_cast<double>(substeps);
   const JoiningTerms terms = joining_terms(scenario, 0);
-
-  // Mean field: imitation responds to the adopted fraction of the whole market, refreshed per sub-step.
-  // Those active now are those recorded last quarter less this quarter's churners.
-  std::int64_t active = 0;
-  for (std::size_t f = 0; f < world_.firms.size(); ++f) {
-    const auto firm = static_cast<std::int64_t>(f);
-    active += static_cast<std::int64_t>(trajectory_.firm(FirmSeries::customers_active, world_.quarter - 1, firm));
-  }
-  for (const FirmTally& firm : sum_blocks(flows, world_.firms.size())) active -= firm.churned;
+  // What prospects hear is refreshed every sub-step: new adopters start talking at once.
   for (std::int64_t substep = 0; substep < substeps; ++substep) {
-    const double probability =
-        adoption_probability(scenario.adoption, static_cast<double>(active) / population, dt);
-    std::vector<std::int64_t> acquired(static_cast<std::size_t>(world_.blocks()), 0);
+    const VoiceTotals totals = listen();
+    const AdoptionSignal signal{*world_.network, world_.voice_to_prospects, totals.to_prospects};
     for_each_block(world_, [&](Eigen::Index block) {
       RandomEngine stream = make_stream({stream_seed(world_), world_.replicate, StreamPurpose::adoption,
                                          static_cast<std::uint64_t>(world_.quarter),
                                          static_cast<std::uint64_t>(substep), static_cast<std::uint64_t>(block)});
-      FirmTally& tally = flows[static_cast<std::size_t>(block)][0];
-      const std::int64_t before = tally.acquired;
-      adopt_block(world_.customers, block_range(block, world_.customers.size()), probability, terms,
-                  world_.quarter, stream, tally);
-      acquired[static_cast<std::size_t>(block)] = tally.acquired - before;
+      adopt_block(world_.customers, block_range(block, world_.customers.size()), scenario.adoption, dt, signal,
+                  terms, world_.quarter, stream, flows[static_cast<std::size_t>(block)][0]);
     });
-    for (const auto count : acquired) active += count;
   }
 }
 
@@ -114,8 +123,11 @@ void Simulation::perception_phase() {
   for (const Firm& firm : world_.firms) {
     offers.push_back({firm.parameters.value_delivered, firm.parameters.promise, firm.parameters.price});
   }
+  const VoiceTotals totals = listen();
+  const WordOfMouthHeard heard{*world_.network, world_.voice_to_customers, totals.to_customers};
   for_each_block(world_, [&](Eigen::Index block) {
-    perceive_block(world_.customers, block_range(block, world_.customers.size()), scenario.customers, offers);
+    perceive_block(world_.customers, block_range(block, world_.customers.size()), scenario.customers,
+                   scenario.word_of_mouth, heard, offers);
   });
 }
 
@@ -127,10 +139,12 @@ void Simulation::step() {
   perception_phase();
 
   const Census census = take_census();
+  const std::vector<FirmTally> firm_flows = sum_blocks(flows, world_.firms.size());
   std::vector<QuarterBooks> books;
   for (std::size_t firm = 0; firm < world_.firms.size(); ++firm) {
     Firm& accounts = world_.firms[firm];
-    books.push_back(close_quarter(census.firms[firm].units_sold, accounts.parameters));
+    const std::int64_t served = firm_flows[firm].life_events - firm_flows[firm].churned_by_life_event;
+    books.push_back(close_quarter(census.firms[firm].units_sold, served, accounts.parameters));
     accounts.cash = add_cents(accounts.cash, books.back().profit, "cash");
     accounts.profit_npv += to_currency(books.back().profit) * discount_factor(world_.scenario->finance, world_.quarter);
   }
@@ -163,6 +177,8 @@ void Simulation::record(const Census& census, const BlockTallies& flows, const s
     trajectory_.firm(FirmSeries::customers_active, q, firm) = static_cast<double>(stock.active);
     trajectory_.firm(FirmSeries::acquired, q, firm) = static_cast<double>(firm_flows[f].acquired);
     trajectory_.firm(FirmSeries::churned, q, firm) = static_cast<double>(firm_flows[f].churned);
+    trajectory_.firm(FirmSeries::churned_by_life_event, q, firm) = static_cast<double>(firm_flows[f].churned_by_life_event);
+    trajectory_.firm(FirmSeries::life_events, q, firm) = static_cast<double>(firm_flows[f].life_events);
     trajectory_.firm(FirmSeries::units_sold, q, firm) = q == 0 ? 0.0 : stock.units_sold;
     trajectory_.firm(FirmSeries::revenue, q, firm) = to_currency(books[f].revenue);
     trajectory_.firm(FirmSeries::costs_total, q, firm) = to_currency(books[f].costs_total);
@@ -172,6 +188,13 @@ void Simulation::record(const Census& census, const BlockTallies& flows, const s
     trajectory_.firm(FirmSeries::penetration, q, firm) = static_cast<double>(stock.active) / population;
     trajectory_.firm(FirmSeries::satisfaction_mean, q, firm) = mean_or_nan(stock.satisfaction_sum, stock.active);
     trajectory_.firm(FirmSeries::expectation_mean, q, firm) = mean_or_nan(stock.expectation_sum, stock.active);
+    trajectory_.firm(FirmSeries::trust_mean, q, firm) = mean_or_nan(stock.trust_sum, stock.active);
+    trajectory_.firm(FirmSeries::reference_price_mean, q, firm) = mean_or_nan(stock.reference_price_sum, stock.active);
+    trajectory_.firm(FirmSeries::promoters, q, firm) = static_cast<double>(stock.promoters);
+    trajectory_.firm(FirmSeries::passives, q, firm) = static_cast<double>(stock.passives);
+    trajectory_.firm(FirmSeries::detractors, q, firm) = static_cast<double>(stock.detractors);
+    trajectory_.firm(FirmSeries::nps, q, firm) =
+        mean_or_nan(100.0 * static_cast<double>(stock.promoters - stock.detractors), stock.active);
   }
   trajectory_.market(MarketSeries::prospects, q) = static_cast<double>(market.prospects);
   trajectory_.market(MarketSeries::lapsed, q) = static_cast<double>(market.lapsed);
@@ -195,6 +218,7 @@ EnsembleResults run_ensemble(const Scenario& scenario, const RunOptions& options
   const int workers = static_cast<int>(std::min<std::int64_t>(std::max(1, options.threads), replicates));
   const int threads_per_replicate = std::max(1, options.threads / workers);
   const std::int64_t total = replicates * scenario.simulation.quarters;
+  const SocialNetwork network = market_network(scenario);
 
   std::vector<std::optional<Trajectory>> trajectories(static_cast<std::size_t>(replicates));
   std::atomic<std::int64_t> next_replicate{0};
@@ -205,7 +229,7 @@ EnsembleResults run_ensemble(const Scenario& scenario, const RunOptions& options
   const auto work = [&]() {
     try {
       for (std::int64_t replicate = next_replicate++; replicate < replicates; replicate = next_replicate++) {
-        Simulation simulation(scenario, static_cast<std::uint64_t>(replicate), threads_per_replicate);
+        Simulation simulation(scenario, network, static_cast<std::uint64_t>(replicate), threads_per_replicate);
         while (simulation.world().quarter < scenario.simulation.quarters) {
           simulation.step();
           if (options.progress) {

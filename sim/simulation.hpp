@@ -6,15 +6,17 @@
 
 #include "sim/results.hpp"
 #include "sim/tally.hpp"
+#include "models/word_of_mouth.hpp"
 #include "sim/world.hpp"
 
 namespace fulcrum {
 
 class Simulation {
  public:
-  Simulation(const Scenario& scenario, std::uint64_t replicate, int threads);
+  Simulation(const Scenario& scenario, const SocialNetwork& network, std::uint64_t replicate, int threads);
 
-  // Advances one quarter through the pipeline: churn, adoption sub-steps, perception, books, record.
+  // Advances one quarter through the pipeline: life events and churn, adoption sub-steps (word of
+  // mouth to prospects), perception (word of mouth to customers), books, record.
   void step();
   void run_to_horizon();
 
@@ -23,6 +25,8 @@ class Simulation {
   Trajectory take_trajectory() { return std::move(trajectory_); }
 
  private:
+  // Every customer's voice, for the word of mouth of this step; the market totals for the complete graph.
+  VoiceTotals listen();
   void churn_phase(std::vector<std::vector<FirmTally>>& flows);
   void adoption_phase(std::vector<std::vector<FirmTally>>& flows);
   void perception_phase();

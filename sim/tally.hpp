@@ -10,17 +10,31 @@ struct FirmTally {
   std::int64_t active = 0;
   std::int64_t acquired = 0;
   std::int64_t churned = 0;
+  std::int64_t churned_by_life_event = 0;
+  std::int64_t life_events = 0;
+  std::int64_t promoters = 0;
+  std::int64_t passives = 0;
+  std::int64_t detractors = 0;
   double units_sold = 0;       // sum of spend over active customers
   double satisfaction_sum = 0;  // over active customers
   double expectation_sum = 0;   // over active customers
+  double trust_sum = 0;         // over active customers
+  double reference_price_sum = 0;  // over active customers
 
   FirmTally& operator+=(const FirmTally& other) {
     active += other.active;
     acquired += other.acquired;
     churned += other.churned;
+    churned_by_life_event += other.churned_by_life_event;
+    life_events += other.life_events;
+    promoters += other.promoters;
+    passives += other.passives;
+    detractors += other.detractors;
     units_sold += other.units_sold;
     satisfaction_sum += other.satisfaction_sum;
     expectation_sum += other.expectation_sum;
+    trust_sum += other.trust_sum;
+    reference_price_sum += other.reference_price_sum;
     return *this;
   }
 };

@@ -6,8 +6,15 @@
 
 namespace fulcrum {
 
-World make_world(const Scenario& scenario, std::uint64_t replicate, int threads) {
-  World world{&scenario, replicate, threads, 0, CustomerState(scenario.market.population), {}};
+SocialNetwork market_network(const Scenario& scenario) {
+  const std::vector<std::uint16_t> one_block(static_cast<std::size_t>(scenario.market.population), 0);
+  return generate_network(scenario.network, scenario.market.population, one_block);
+}
+
+World make_world(const Scenario& scenario, const SocialNetwork& network, std::uint64_t replicate, int threads) {
+  const auto population = static_cast<std::size_t>(scenario.market.population);
+  World world{&scenario, replicate, threads, 0, &network, CustomerState(scenario.market.population), {},
+              std::vector<float>(population), std::vector<float>(population)};
   world.firms.push_back(Firm{scenario.firm, to_cents(scenario.firm.initial_cash)});
 
   const auto seed = static_cast<std::uint64_t>(scenario.simulation.seed);
@@ -28,8 +35,12 @@ World make_world(const Scenario& scenario, std::uint64_t replicate, int threads)
 
 JoiningTerms joining_terms(const Scenario& scenario, std::int16_t firm_index) {
   const FirmParameters& firm = scenario.firm;
-  return {firm_index, static_cast<float>(firm.promise), static_cast<float>(scenario.customers.satisfaction_baseline),
-          static_cast<float>(firm.price), static_cast<float>(scenario.customers.spend_per_quarter)};
+  return {firm_index,
+          static_cast<float>(firm.promise),
+          static_cast<float>(scenario.customers.satisfaction_baseline),
+          static_cast<float>(scenario.customers.trust_initial),
+          static_cast<float>(firm.price),
+          static_cast<float>(scenario.customers.spend_per_quarter)};
 }
 
 }  // namespace fulcrum

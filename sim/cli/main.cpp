@@ -4,11 +4,13 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <optional>
 #include <thread>
 
+#include "models/network.hpp"
 #include "sim/cli/progress.hpp"
 #include "sim/cli/summary.hpp"
 #include "sim/error.hpp"
@@ -16,6 +18,7 @@
 #include "sim/results_writer.hpp"
 #include "sim/scenario_loader.hpp"
 #include "sim/simulation.hpp"
+#include "sim/world.hpp"
 
 namespace fs = std::filesystem;
 using namespace fulcrum;
@@ -124,6 +127,34 @@ int params_command(const std::string& format) {
   return 0;
 }
 
+int network_command(const std::string& file, const std::vector<std::string>& overrides, std::int64_t sources) {
+  const Scenario scenario = load_scenario(file, overrides);
+  const auto started = std::chrono::steady_clock::now();
+  const SocialNetwork network = market_network(scenario);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const NetworkStatistics stats = measure_network(network, {}, sources, static_cast<std::uint64_t>(scenario.network.seed));
+  std::cout << fmt::format("network of {}: {} ({} customers, built in {:.2f} s)\n", file,
+                           std::get<std::string>(find_parameter("network.kind")->read(scenario)), stats.vertices, seconds);
+  std::cout << fmt::format("  edges              {}\n", stats.edges);
+  std::cout << fmt::format("  degree             mean {:.3f}, sd {:.3f}, min {}, max {}\n", stats.mean_degree,
+                           stats.degree_sd, stats.min_degree, stats.max_degree);
+  std::cout << fmt::format("  clustering         {:.4f} (mean local coefficient)\n", stats.clustering);
+  std::cout << fmt::format("  mean path length   {:.3f} (breadth-first from {} sources)\n", stats.mean_path_length,
+                           stats.path_sources);
+  std::cout << fmt::format("  largest component  at least {:.1f}% of customers\n", 100.0 * stats.largest_component_share);
+  if (!stats.degree_histogram.empty()) {
+    std::cout << "  degree distribution (degree: customers)\n";
+    std::int64_t shown = 0;
+    for (std::size_t degree = 0; degree < stats.degree_histogram.size() && shown < 40; ++degree) {
+      if (stats.degree_histogram[degree] == 0) continue;
+      std::cout << fmt::format("    {:>6}: {}\n", degree, stats.degree_histogram[degree]);
+      ++shown;
+    }
+    if (shown == 40) std::cout << "    ... (first 40 degrees shown)\n";
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -152,6 +183,16 @@ int main(int argc, char** argv) {
   params_app->add_option("--format", params_format, "text, markdown or json")
       ->check(CLI::IsMember({"text", "markdown", "json"}));
 
+  std::string network_file;
+  std::vector<std::string> network_overrides;
+  std::int64_t network_sources = 200;
+  CLI::App* network_app =
+      app.add_subcommand("network", "Build a scenario's social network and report degree, clustering, path length");
+  network_app->add_option("scenario", network_file, "Scenario file (TOML)")->required();
+  network_app->add_option("--set", network_overrides, "Override a parameter: path=value (repeatable)");
+  network_app->add_option("--sources", network_sources, "Breadth-first sources for the mean path length")
+      ->check(CLI::Range(1, 1000000));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -163,6 +204,7 @@ int main(int argc, char** argv) {
     if (*run_app) return run_command(run);
     if (*validate_app) return validate_command(validate_files, validate_overrides);
     if (*params_app) return params_command(params_format);
+    if (*network_app) return network_command(network_file, network_overrides, network_sources);
   } catch (const InputError& error) {
     std::cerr << "error: " << error.what() << "\n";
     return kExitBadInput;

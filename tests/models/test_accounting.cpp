@@ -21,9 +21,10 @@ TEST_CASE("the books of a quarter: revenue, costs and profit to the cent", "[acc
   firm.price = 19.99;
   firm.unit_cost = 7.5;
   firm.fixed_cost = 1000.0;
-  const QuarterBooks books = close_quarter(300.0, firm);
+  firm.life_event_service_cost = 15.5;
+  const QuarterBooks books = close_quarter(300.0, 4, firm);
   CHECK(books.revenue == 599700);
-  CHECK(books.costs_total == 225000 + 100000);
+  CHECK(books.costs_total == 225000 + 100000 + 6200);
   CHECK(books.profit == books.revenue - books.costs_total);
 }
 

@@ -5,33 +5,64 @@
 
 using namespace fulcrum;
 
+namespace {
+
+SocialNetwork complete_graph(std::int64_t vertices) {
+  SocialNetwork network;
+  network.vertices = vertices;
+  return network;
+}
+
+}  // namespace
+
 TEST_CASE("adoption probability is one minus exp of the Bass hazard over the sub-step", "[adoption]") {
   const AdoptionParameters bass{0.03, 0.38};
   CHECK(adoption_probability(bass, 0.0, 1.0) == Approx(1.0 - std::exp(-0.03)));
   CHECK(adoption_probability(bass, 0.5, 0.25) == Approx(1.0 - std::exp(-(0.03 + 0.19) * 0.25)));
   CHECK(adoption_probability({0.0, 0.0}, 0.7, 1.0) == 0.0);
-  // Four quarter-steps at a fixed fraction compound to one whole-quarter step.
+  // Four quarter-steps at a fixed signal compound to one whole-quarter step.
   const double step = adoption_probability(bass, 0.2, 0.25);
   CHECK(1.0 - std::pow(1.0 - step, 4) == Approx(adoption_probability(bass, 0.2, 1.0)));
+  // Negative word of mouth can silence even innovation, but never makes the probability negative.
+  CHECK(adoption_probability(bass, -0.1, 1.0) == 0.0);
+  CHECK(adoption_probability(bass, -0.05, 1.0) == Approx(1.0 - std::exp(-(0.03 - 0.019))));
 }
 
 TEST_CASE("adopt_block turns only prospects into customers, on the joining terms", "[adoption]") {
   CustomerState customers(100);
   customers.status[0] = customer_status::active;
   customers.status[1] = customer_status::lapsed;
-  const JoiningTerms terms{0, 7.5f, 7.0f, 20.0f, 3.0f};
+  const JoiningTerms terms{0, 7.5f, 7.0f, 0.6f, 20.0f, 3.0f};
+  const SocialNetwork network = complete_graph(100);
+  const std::vector<float> voice(100, 0.0f);
   RandomEngine engine = make_stream({1, 0, StreamPurpose::adoption, 1, 0, 0});
   FirmTally tally;
-  adopt_block(customers, {0, 100}, 1.0, terms, 5, engine, tally);
+  adopt_block(customers, {0, 100}, {1000.0, 0.0}, 1.0, {network, voice, 0.0}, terms, 5, engine, tally);
   CHECK(tally.acquired == 98);
   CHECK(customers.status[1] == customer_status::lapsed);
   CHECK(customers.status[2] == customer_status::active);
   CHECK(customers.expectation[2] == 7.5f);
   CHECK(customers.satisfaction[2] == 7.0f);
+  CHECK(customers.trust[2] == 0.6f);
   CHECK(customers.reference_price[2] == 20.0f);
   CHECK(customers.spend[2] == 3.0f);
   CHECK(customers.acquired_quarter[2] == 5);
   CHECK(customers.acquired_quarter[0] == -1);  // was active before: untouched
+}
+
+TEST_CASE("on a graph, only prospects who hear something imitate", "[adoption]") {
+  // A path 0-1-2-3: customer 0 talks; prospect 1 hears it, prospects 2 and 3 do not.
+  const SocialNetwork network = network_from_edges(4, {{0, 1}, {1, 2}, {2, 3}});
+  CustomerState customers(4);
+  customers.status[0] = customer_status::active;
+  const std::vector<float> voice{1.0f, 0.0f, 0.0f, 0.0f};
+  FirmTally tally;
+  RandomEngine engine = make_stream({2, 0, StreamPurpose::adoption, 1, 0, 0});
+  adopt_block(customers, {0, 4}, {0.0, 1000.0}, 1.0, {network, voice, 1.0}, {0, 5, 5, 0.5f, 1, 1}, 1, engine, tally);
+  CHECK(customers.status[1] == customer_status::active);  // half its neighbours talk: certain with q = 1000
+  CHECK(customers.status[2] == customer_status::prospect);
+  CHECK(customers.status[3] == customer_status::prospect);
+  CHECK(tally.acquired == 1);
 }
 
 TEST_CASE("adopt_block draws one number per customer whatever their status", "[adoption]") {
@@ -41,8 +72,10 @@ TEST_CASE("adopt_block draws one number per customer whatever their status", "[a
   FirmTally a, b;
   RandomEngine first = make_stream({9, 0, StreamPurpose::adoption, 1, 0, 0});
   RandomEngine second = make_stream({9, 0, StreamPurpose::adoption, 1, 0, 0});
-  const JoiningTerms terms{0, 5, 5, 1, 1};
-  adopt_block(all_prospects, {0, 64}, 0.5, terms, 1, first, a);
-  adopt_block(some_active, {0, 64}, 0.5, terms, 1, second, b);
+  const JoiningTerms terms{0, 5, 5, 0.5f, 1, 1};
+  const SocialNetwork network = complete_graph(64);
+  const std::vector<float> voice(64, 0.0f);
+  adopt_block(all_prospects, {0, 64}, {0.7, 0.0}, 1.0, {network, voice, 0.0}, terms, 1, first, a);
+  adopt_block(some_active, {0, 64}, {0.7, 0.0}, 1.0, {network, voice, 0.0}, terms, 1, second, b);
   for (int i = 30; i < 64; ++i) CHECK(all_prospects.status[i] == some_active.status[i]);
 }

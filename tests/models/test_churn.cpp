@@ -2,31 +2,54 @@
 #include <cmath>
 
 #include "models/churn.hpp"
+#include "sim/parameters.hpp"
 
 using namespace fulcrum;
 
-TEST_CASE("churn hazard is theta at baseline satisfaction and grows as satisfaction falls", "[churn]") {
-  CHECK(churn_hazard(0.1, 7.0, 7.0, 0.3) == Approx(0.1));
-  CHECK(churn_hazard(0.1, 5.0, 7.0, 0.3) == Approx(0.1 * std::exp(0.6)));
-  CHECK(churn_hazard(0.1, 9.0, 7.0, 0.3) == Approx(0.1 * std::exp(-0.6)));
-  CHECK(churn_hazard(0.9, 0.0, 7.0, 1.0) == 1.0);  // capped
-  CHECK(churn_hazard(0.1, 2.0, 7.0, 0.0) == Approx(0.1));  // no feedback: pure sBG
+namespace {
+
+CustomerParameters calm_customers() {
+  CustomerParameters customers = default_scenario().customers;
+  customers.satisfaction_baseline = 7.0;
+  customers.trust_initial = 0.6;
+  customers.life_event_rate = 0.0;
+  return customers;
+}
+
+}  // namespace
+
+TEST_CASE("churn hazard is theta at baseline and grows as satisfaction or trust falls", "[churn]") {
+  const CustomerParameters customers = calm_customers();
+  ChurnParameters churn = default_scenario().churn;
+  churn.satisfaction_sensitivity = 0.3;
+  churn.trust_sensitivity = 2.0;
+  CHECK(churn_hazard(0.1, 7.0, 0.6, churn, customers) == Approx(0.1));
+  CHECK(churn_hazard(0.1, 5.0, 0.6, churn, customers) == Approx(0.1 * std::exp(0.6)));
+  CHECK(churn_hazard(0.1, 9.0, 0.6, churn, customers) == Approx(0.1 * std::exp(-0.6)));
+  CHECK(churn_hazard(0.1, 7.0, 0.1, churn, customers) == Approx(0.1 * std::exp(1.0)));
+  CHECK(churn_hazard(0.9, 0.0, 0.0, churn, customers) == 1.0);  // capped
+  churn.satisfaction_sensitivity = 0.0;
+  churn.trust_sensitivity = 0.0;
+  CHECK(churn_hazard(0.1, 2.0, 0.0, churn, customers) == Approx(0.1));  // no feedback: pure sBG
 }
 
 TEST_CASE("base propensities follow the chosen distribution", "[churn]") {
   CustomerState customers(40000);
-  ChurnParameters churn{PropensityDistribution::beta, 0.668, 3.806, 0.05, 0.0};
+  ChurnParameters churn = default_scenario().churn;
+  churn.propensity_distribution = PropensityDistribution::beta;
+  churn.propensity_alpha = 0.668;
+  churn.propensity_beta = 3.806;
   RandomEngine engine = make_stream({3, 0, StreamPurpose::churn_propensity, 0, 0, 0});
   draw_base_propensities(customers, {0, 40000}, churn, engine);
   const double mean = customers.base_churn_propensity.cast<double>().mean();
   const double a = 0.668, b = 3.806;
-  const double expected = a / (a + b);
   const double sd = std::sqrt(a * b / ((a + b) * (a + b) * (a + b + 1)));
-  CHECK(std::abs(mean - expected) < 5 * sd / std::sqrt(40000.0));
+  CHECK(std::abs(mean - a / (a + b)) < 5 * sd / std::sqrt(40000.0));
   CHECK(customers.base_churn_propensity.minCoeff() >= 0.0f);
   CHECK(customers.base_churn_propensity.maxCoeff() <= 1.0f);
 
   churn.propensity_distribution = PropensityDistribution::fixed;
+  churn.fixed_propensity = 0.05;
   draw_base_propensities(customers, {0, 100}, churn, engine);
   CHECK((customers.base_churn_propensity.head(100) == 0.05f).all());
 }
@@ -38,14 +61,39 @@ TEST_CASE("churn_block lapses only active customers and counts them by firm", "[
     customers.firm[i] = i < 3 ? 0 : 1;
     customers.base_churn_propensity[i] = 1.0f;  // certain churn
     customers.satisfaction[i] = 7.0f;
+    customers.trust[i] = 0.6f;
   }
   customers.firm[8] = kNoFirm;
-  const ChurnParameters churn{PropensityDistribution::fixed, 1, 1, 1.0, 0.0};
+  ChurnParameters churn = default_scenario().churn;
   RandomEngine engine = make_stream({1, 0, StreamPurpose::churn, 1, 0, 0});
   std::vector<FirmTally> tallies(2);
-  churn_block(customers, {0, 10}, churn, 7.0, engine, tallies);
+  churn_block(customers, {0, 10}, churn, calm_customers(), engine, tallies);
   CHECK(tallies[0].churned == 3);
   CHECK(tallies[1].churned == 3);
+  CHECK(tallies[0].life_events == 0);
   for (int i = 0; i < 6; ++i) CHECK(customers.status[i] == customer_status::lapsed);
   for (int i = 6; i < 10; ++i) CHECK(customers.status[i] == customer_status::prospect);
+}
+
+TEST_CASE("life events end relationships whatever the customer feels, or cost a service", "[churn]") {
+  const std::int64_t n = 50000;
+  CustomerState customers(n);
+  for (std::int64_t i = 0; i < n; ++i) {
+    customers.status[i] = customer_status::active;
+    customers.firm[i] = 0;
+    customers.base_churn_propensity[i] = 0.0f;  // would never churn otherwise
+    customers.satisfaction[i] = 10.0f;
+    customers.trust[i] = 1.0f;
+  }
+  CustomerParameters parameters = calm_customers();
+  parameters.life_event_rate = 0.1;
+  parameters.life_event_churn_share = 0.4;
+  RandomEngine engine = make_stream({4, 0, StreamPurpose::churn, 1, 0, 0});
+  std::vector<FirmTally> tallies(1);
+  churn_block(customers, {0, n}, default_scenario().churn, parameters, engine, tallies);
+  const auto events = static_cast<double>(tallies[0].life_events);
+  const auto churned = static_cast<double>(tallies[0].churned_by_life_event);
+  CHECK(tallies[0].churned == tallies[0].churned_by_life_event);
+  CHECK(std::abs(events - 0.1 * n) < 5 * std::sqrt(0.1 * 0.9 * n));
+  CHECK(std::abs(churned - 0.04 * n) < 5 * std::sqrt(0.04 * 0.96 * n));
 }

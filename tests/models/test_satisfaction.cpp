@@ -1,26 +1,30 @@
 #include <catch2/catch.hpp>
 
+#include "models/perception.hpp"
 #include "models/satisfaction.hpp"
+#include "models/trust.hpp"
+#include "models/wallet.hpp"
 #include "sim/parameters.hpp"
 
 using namespace fulcrum;
 
-TEST_CASE("experience is value delivered less the price burden against the reference price", "[satisfaction]") {
+TEST_CASE("experience is value delivered less the price burden against the reference price", "[perception]") {
   const Offer offer{7.0, 7.5, 22.0};
   CHECK(experience_of(offer, 20.0, 2.0) == Approx(7.0 - 2.0 * 0.1));
   CHECK(experience_of({7.0, 7.5, 18.0}, 20.0, 2.0) == Approx(7.0 + 2.0 * 0.1));  // a price cut is a gain
   CHECK(experience_of(offer, 0.0, 2.0) == 7.0);  // no reference price, no burden
 }
 
-TEST_CASE("satisfaction follows experience minus expectation", "[satisfaction]") {
+TEST_CASE("satisfaction follows experience minus expectation, shifted by word of mouth", "[satisfaction]") {
   CustomerParameters customers = default_scenario().customers;
   customers.satisfaction_baseline = 7.0;
   customers.satisfaction_gap_gain = 1.5;
   customers.satisfaction_adaptation = 0.5;
-  CHECK(satisfaction_target(7.0, 7.0, customers) == 7.0);  // reality meets expectation
-  CHECK(satisfaction_target(6.0, 7.0, customers) == Approx(5.5));
-  CHECK(satisfaction_target(20.0, 0.0, customers) == 10.0);  // clamped to the 0-10 scale
-  CHECK(satisfaction_target(0.0, 20.0, customers) == 0.0);
+  CHECK(satisfaction_target(7.0, 7.0, 0.0, customers) == 7.0);  // reality meets expectation
+  CHECK(satisfaction_target(6.0, 7.0, 0.0, customers) == Approx(5.5));
+  CHECK(satisfaction_target(7.0, 7.0, -0.5, customers) == Approx(6.5));
+  CHECK(satisfaction_target(20.0, 0.0, 0.0, customers) == 10.0);  // clamped to the 0-10 scale
+  CHECK(satisfaction_target(0.0, 20.0, 0.0, customers) == 0.0);
   CHECK(next_satisfaction(7.0, 5.0, customers) == Approx(6.0));
 }
 
@@ -33,19 +37,63 @@ TEST_CASE("expectations drift toward the promise and toward experience", "[satis
   CHECK(next_expectation(6.0, 6.0, 6.0, customers) == 6.0);  // a fixed point when all agree
 }
 
-TEST_CASE("perceive_block updates active customers only, against the expectation they held", "[satisfaction]") {
+TEST_CASE("a negative surprise costs more trust than an equal positive surprise earns", "[trust]") {
+  CustomerParameters customers = default_scenario().customers;
+  customers.trust_rate = 0.05;
+  customers.trust_asymmetry = 2.25;
+  const double gained = next_trust(0.5, +1.0, customers) - 0.5;
+  const double lost = 0.5 - next_trust(0.5, -1.0, customers);
+  CHECK(gained == Approx(0.05));
+  CHECK(lost == Approx(0.1125));
+  CHECK(lost / gained == Approx(2.25));
+  CHECK(next_trust(0.99, 5.0, customers) == 1.0);  // bounded
+  CHECK(next_trust(0.01, -5.0, customers) == 0.0);
+  // A good quarter followed by an equally bad one leaves trust lower than it started.
+  CHECK(next_trust(next_trust(0.5, 1.0, customers), -1.0, customers) < 0.5);
+}
+
+TEST_CASE("the reference price anchors on prices paid; the wallet follows satisfaction", "[wallet]") {
+  CustomerParameters customers = default_scenario().customers;
+  customers.reference_price_adaptation = 0.25;
+  customers.satisfaction_baseline = 7.0;
+  customers.spend_per_quarter = 2.0;
+  customers.wallet_growth = 0.1;
+  customers.wallet_floor = 0.5;
+  customers.wallet_cap = 2.0;
+  CHECK(next_reference_price(20.0, 12.0, customers) == Approx(18.0));
+  double reference = 20.0;
+  for (int quarter = 0; quarter < 40; ++quarter) reference = next_reference_price(reference, 12.0, customers);
+  CHECK(reference == Approx(12.0).margin(1e-4));  // a long subsidy becomes the new normal
+  CHECK(next_spend(2.0, 7.0, customers) == Approx(2.0));
+  CHECK(next_spend(2.0, 9.0, customers) == Approx(2.0 * std::exp(0.2)));
+  CHECK(next_spend(2.0, 3.0, customers) == Approx(2.0 * std::exp(-0.4)));
+  CHECK(next_spend(3.9, 10.0, customers) == Approx(4.0));  // the cap
+  CHECK(next_spend(1.01, 0.0, customers) == Approx(1.0));  // the floor
+}
+
+TEST_CASE("perceive_block updates active customers only, against the expectation they held", "[perception]") {
   CustomerParameters parameters = default_scenario().customers;
+  WordOfMouthParameters word_of_mouth = default_scenario().word_of_mouth;
   CustomerState customers(2);
   customers.status << customer_status::active, customer_status::lapsed;
   customers.firm << 0, 0;
   customers.expectation << 8.0f, 8.0f;
   customers.satisfaction << 7.0f, 7.0f;
+  customers.trust << 0.5f, 0.5f;
   customers.reference_price << 20.0f, 20.0f;
+  customers.spend << 3.0f, 3.0f;
+  SocialNetwork complete;
+  complete.vertices = 2;
+  const std::vector<float> sentiment{0.0f, -0.9f};
   const std::vector<Offer> offers{{7.0, 7.5, 20.0}};
-  perceive_block(customers, {0, 2}, parameters, offers);
-  const double target = satisfaction_target(7.0, 8.0, parameters);
-  CHECK(customers.satisfaction[0] == Approx(next_satisfaction(7.0, target, parameters)));
+  perceive_block(customers, {0, 2}, parameters, word_of_mouth, {complete, sentiment, -0.9}, offers);
+  const double shift = word_of_mouth.satisfaction_influence * -0.45;  // the market's mean sentiment
+  const double target = satisfaction_target(7.0, 8.0, shift, parameters);
+  const double satisfaction = next_satisfaction(7.0, target, parameters);
+  CHECK(customers.satisfaction[0] == Approx(satisfaction));
+  CHECK(customers.trust[0] == Approx(next_trust(0.5, -1.0, parameters)));
   CHECK(customers.expectation[0] == Approx(next_expectation(8.0, 7.5, 7.0, parameters)));
   CHECK(customers.experience[0] == Approx(7.0));
+  CHECK(customers.spend[0] == Approx(next_spend(3.0, satisfaction, parameters)));
   CHECK(customers.satisfaction[1] == 7.0f);  // lapsed: untouched
 }

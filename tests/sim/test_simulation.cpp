@@ -41,7 +41,8 @@ bool same_bits(const Trajectory& a, const Trajectory& b) {
 
 TEST_CASE("population is conserved and the books balance to the cent every quarter", "[simulation][invariants]") {
   const Scenario scenario = small_market();
-  Simulation simulation(scenario, 0, 2);
+  const SocialNetwork network = market_network(scenario);
+  Simulation simulation(scenario, network, 0, 2);
   const auto population = static_cast<double>(scenario.market.population);
   const auto& t = simulation.trajectory();
   for (int quarter = 1; quarter <= scenario.simulation.quarters; ++quarter) {
@@ -70,7 +71,8 @@ TEST_CASE("population is conserved and the books balance to the cent every quart
 
 TEST_CASE("quarter 0 is the initial state: no flows, initial cash", "[simulation]") {
   const Scenario scenario = small_market();
-  const Simulation simulation(scenario, 0, 1);
+  const SocialNetwork network = market_network(scenario);
+  const Simulation simulation(scenario, network, 0, 1);
   const auto& t = simulation.trajectory();
   CHECK(t.firm(FirmSeries::acquired, 0, 0) == 0);
   CHECK(t.firm(FirmSeries::revenue, 0, 0) == 0);

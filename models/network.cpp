@@ -1,0 +1,385 @@
+#include "models/network.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/compressed_sparse_row_graph.hpp>
+#include <boost/graph/cuthill_mckee_ordering.hpp>
+#include <boost/graph/erdos_renyi_generator.hpp>
+#include <boost/graph/small_world_generator.hpp>
+#include <boost/random/taus88.hpp>
+#include <boost/random/uniform_int_distribution.hpp>
+#include <cmath>
+#include <fstream>
+#include <numeric>
+#include <queue>
+#include <sstream>
+
+#include "sim/error.hpp"
+#include "sim/rng.hpp"
+
+namespace fulcrum {
+namespace {
+
+// Graph generators draw one number per edge; taus88's three words of state keep that cheap where the
+// Mersenne Twister would be copied whole by BGL's small_world_iterator at every draw.
+using GraphEngine = boost::random::taus88;
+
+GraphEngine graph_engine(std::int64_t seed, std::uint64_t purpose) {
+  std::uint64_t h = mix64(mix64(static_cast<std::uint64_t>(seed)) ^ purpose);
+  std::array<std::uint32_t, 6> words{};
+  for (std::size_t i = 0; i < words.size(); i += 2) {
+    h = mix64(h);
+    words[i] = static_cast<std::uint32_t>(h) | 0x100u;  // taus88 needs seeds above small bounds
+    words[i + 1] = static_cast<std::uint32_t>(h >> 32) | 0x100u;
+  }
+  boost::random::seed_seq sequence(words.begin(), words.end());
+  return GraphEngine(sequence);
+}
+
+using BoostUndirected = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS>;
+using BoostCsr = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, boost::no_property,
+                                                    boost::no_property, std::uint32_t, std::uint64_t>;
+
+std::vector<Edge> erdos_renyi_edges(std::int64_t n, double mean_degree, GraphEngine& engine) {
+  const double p = n > 1 ? std::min(1.0, mean_degree / static_cast<double>(n - 1)) : 0.0;
+  using Iterator = boost::sorted_erdos_renyi_iterator<GraphEngine, BoostUndirected>;
+  std::vector<Edge> edges;
+  edges.reserve(static_cast<std::size_t>(static_cast<double>(n) * mean_degree / 2 * 1.05));
+  for (Iterator it(engine, static_cast<std::size_t>(n), p), end; it != end; ++it) {
+    edges.push_back({static_cast<std::uint32_t>(it->first), static_cast<std::uint32_t>(it->second)});
+  }
+  return edges;
+}
+
+std::vector<Edge> watts_strogatz_edges(std::int64_t n, std::int64_t k, double rewiring, GraphEngine& engine) {
+  using Iterator = boost::small_world_iterator<GraphEngine, BoostUndirected>;
+  std::vector<Edge> edges;
+  edges.reserve(static_cast<std::size_t>(n * k / 2));
+  for (Iterator it(engine, static_cast<std::size_t>(n), static_cast<std::size_t>(k), rewiring), end; it != end; ++it) {
+    edges.push_back({static_cast<std::uint32_t>(it->first), static_cast<std::uint32_t>(it->second)});
+  }
+  return edges;
+}
+
+// Barabási & Albert (1999): each new vertex links to m distinct earlier vertices chosen with
+// probability proportional to degree (sampling uniformly from the list of edge endpoints).
+std::vector<Edge> barabasi_albert_edges(std::int64_t n, std::int64_t m, GraphEngine& engine) {
+  std::vector<Edge> edges;
+  std::vector<std::uint32_t> endpoints;
+  const std::int64_t seed_vertices = std::min(n, m + 1);
+  for (std::int64_t a = 0; a < seed_vertices; ++a) {
+    for (std::int64_t b = a + 1; b < seed_vertices; ++b) {
+      edges.push_back({static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b)});
+      endpoints.push_back(static_cast<std::uint32_t>(a));
+      endpoints.push_back(static_cast<std::uint32_t>(b));
+    }
+  }
+  std::vector<std::uint32_t> chosen;
+  for (std::int64_t v = seed_vertices; v < n; ++v) {
+    chosen.clear();
+    while (static_cast<std::int64_t>(chosen.size()) < m) {
+      boost::random::uniform_int_distribution<std::size_t> pick(0, endpoints.size() - 1);
+      const std::uint32_t target = endpoints[pick(engine)];
+      if (std::find(chosen.begin(), chosen.end(), target) == chosen.end()) chosen.push_back(target);
+    }
+    for (const std::uint32_t target : chosen) {
+      edges.push_back({static_cast<std::uint32_t>(v), target});
+      endpoints.push_back(static_cast<std::uint32_t>(v));
+      endpoints.push_back(target);
+    }
+  }
+  return edges;
+}
+
+// A stochastic block model with blocks = segments: each vertex draws mean_degree / 2 edges, a share
+// `within` of them to a uniform vertex of its own block, the rest to a uniform vertex of another block.
+std::vector<Edge> stochastic_block_edges(std::int64_t n, double mean_degree, double within,
+                                         std::span<const std::uint16_t> block_of, GraphEngine& engine) {
+  std::uint16_t blocks = 0;
+  for (const auto block : block_of) blocks = std::max<std::uint16_t>(blocks, static_cast<std::uint16_t>(block + 1));
+  std::vector<std::vector<std::uint32_t>> members(blocks);
+  for (std::int64_t v = 0; v < n; ++v) members[block_of[static_cast<std::size_t>(v)]].push_back(static_cast<std::uint32_t>(v));
+  std::vector<Edge> edges;
+  const double stubs = mean_degree / 2.0;
+  const auto whole_stubs = static_cast<std::int64_t>(std::floor(stubs));
+  boost::random::uniform_01<double> uniform;
+  for (std::int64_t v = 0; v < n; ++v) {
+    const std::uint16_t own = block_of[static_cast<std::size_t>(v)];
+    const std::int64_t count = whole_stubs + (uniform(engine) < stubs - static_cast<double>(whole_stubs) ? 1 : 0);
+    for (std::int64_t s = 0; s < count; ++s) {
+      const bool inside = blocks == 1 || uniform(engine) < within;
+      std::uint32_t target = 0;
+      if (inside) {
+        boost::random::uniform_int_distribution<std::size_t> pick(0, members[own].size() - 1);
+        target = members[own][pick(engine)];
+      } else {
+        // A uniform vertex outside the own block: draw among all others, skipping the own block.
+        boost::random::uniform_int_distribution<std::int64_t> pick(0, n - static_cast<std::int64_t>(members[own].size()) - 1);
+        std::int64_t index = pick(engine);
+        for (std::uint16_t b = 0; b < blocks; ++b) {
+          if (b == own) continue;
+          if (index < static_cast<std::int64_t>(members[b].size())) {
+            target = members[b][static_cast<std::size_t>(index)];
+            break;
+          }
+          index -= static_cast<std::int64_t>(members[b].size());
+        }
+      }
+      edges.push_back({static_cast<std::uint32_t>(v), target});
+    }
+  }
+  return edges;
+}
+
+}  // namespace
+
+SocialNetwork network_from_edges(std::int64_t vertices, std::vector<Edge> edges) {
+  SocialNetwork network;
+  network.mean_field = false;
+  network.vertices = vertices;
+  network.offsets.assign(static_cast<std::size_t>(vertices) + 1, 0);
+  std::erase_if(edges, [](const Edge& e) { return e.a == e.b; });
+  for (const Edge& e : edges) {
+    ++network.offsets[e.a + 1];
+    ++network.offsets[e.b + 1];
+  }
+  std::partial_sum(network.offsets.begin(), network.offsets.end(), network.offsets.begin());
+  network.neighbours.resize(network.offsets.back());
+  std::vector<std::uint64_t> cursor(network.offsets.begin(), network.offsets.end() - 1);
+  for (const Edge& e : edges) {
+    network.neighbours[cursor[e.a]++] = e.b;
+    network.neighbours[cursor[e.b]++] = e.a;
+  }
+  edges.clear();
+  edges.shrink_to_fit();
+  // Sort each row and drop duplicate edges, compacting in place.
+  std::uint64_t write = 0;
+  std::uint64_t row_start = 0;
+  for (std::int64_t v = 0; v < vertices; ++v) {
+    const auto begin = network.neighbours.begin() + static_cast<std::ptrdiff_t>(row_start);
+    const auto end = network.neighbours.begin() + static_cast<std::ptrdiff_t>(network.offsets[v + 1]);
+    std::sort(begin, end);
+    const auto unique_end = std::unique(begin, end);
+    row_start = network.offsets[v + 1];
+    network.offsets[v] = write;
+    for (auto it = begin; it != unique_end; ++it) network.neighbours[write++] = *it;
+  }
+  network.offsets[static_cast<std::size_t>(vertices)] = write;
+  network.neighbours.resize(write);
+  network.neighbours.shrink_to_fit();
+  return network;
+}
+
+std::vector<Edge> read_edge_list(const std::string& path, std::int64_t vertices) {
+  std::ifstream stream(path);
+  if (!stream) throw InputError({path}, "network.edge_list_file", "cannot read the edge list file");
+  std::vector<Edge> edges;
+  std::string line;
+  int line_number = 0;
+  while (std::getline(stream, line)) {
+    ++line_number;
+    if (const auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    std::istringstream fields(line);
+    long long a = -1, b = -1;
+    std::string rest;
+    if (!(fields >> a >> b) || (fields >> rest)) {
+      throw InputError({path, line_number, 1}, "network.edge_list_file",
+                       "expected two vertex ids separated by white space, e.g. \"0 17\"");
+    }
+    if (a < 0 || b < 0 || a >= vertices || b >= vertices) {
+      throw InputError({path, line_number, 1}, "network.edge_list_file",
+                       fmt::format("vertex id out of range: ids must lie in [0, {}] (market.population - 1)",
+                                   vertices - 1));
+    }
+    edges.push_back({static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b)});
+  }
+  return edges;
+}
+
+SocialNetwork generate_network(const NetworkParameters& parameters, std::int64_t vertices,
+                               std::span<const std::uint16_t> block_of) {
+  if (parameters.kind == NetworkKind::complete) {
+    SocialNetwork network;
+    network.vertices = vertices;
+    return network;
+  }
+  GraphEngine engine = graph_engine(parameters.seed, static_cast<std::uint64_t>(parameters.kind));
+  const auto degree = static_cast<double>(parameters.mean_degree);
+  std::vector<Edge> edges;
+  switch (parameters.kind) {
+    case NetworkKind::erdos_renyi: edges = erdos_renyi_edges(vertices, degree, engine); break;
+    case NetworkKind::watts_strogatz:
+      edges = watts_strogatz_edges(vertices, std::min(parameters.mean_degree, vertices - 1), parameters.rewiring, engine);
+      break;
+    case NetworkKind::barabasi_albert:
+      edges = barabasi_albert_edges(vertices, std::max<std::int64_t>(1, parameters.mean_degree / 2), engine);
+      break;
+    case NetworkKind::stochastic_block:
+      edges = stochastic_block_edges(vertices, degree, parameters.within_block_share, block_of, engine);
+      break;
+    case NetworkKind::edge_list: edges = read_edge_list(parameters.edge_list_file, vertices); break;
+    case NetworkKind::complete: break;
+  }
+  SocialNetwork network = network_from_edges(vertices, std::move(edges));
+  const std::vector<std::uint32_t> order = locality_order(network, parameters.order);
+  return order.empty() ? network : relabel(network, order);
+}
+
+std::vector<std::uint32_t> locality_order(const SocialNetwork& network, VertexOrder order) {
+  if (network.mean_field || order == VertexOrder::as_generated) return {};
+  const auto n = static_cast<std::size_t>(network.vertices);
+  std::vector<std::uint32_t> result;
+  result.reserve(n);
+  if (order == VertexOrder::reverse_cuthill_mckee) {
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
+    pairs.reserve(network.neighbours.size());
+    for (std::size_t v = 0; v < n; ++v) {
+      for (const auto u : network.neighbours_of(static_cast<std::int64_t>(v))) pairs.emplace_back(static_cast<std::uint32_t>(v), u);
+    }
+    const BoostCsr graph(boost::edges_are_sorted, pairs.begin(), pairs.end(), n);
+    pairs.clear();
+    pairs.shrink_to_fit();
+    result.resize(n);
+    boost::cuthill_mckee_ordering(graph, result.rbegin());
+    return result;
+  }
+  // Breadth-first from the lowest unvisited vertex of each component.
+  std::vector<bool> seen(n, false);
+  for (std::size_t start = 0; start < n; ++start) {
+    if (seen[start]) continue;
+    seen[start] = true;
+    std::size_t head = result.size();
+    result.push_back(static_cast<std::uint32_t>(start));
+    while (head < result.size()) {
+      const std::uint32_t v = result[head++];
+      for (const auto u : network.neighbours_of(v)) {
+        if (!seen[u]) {
+          seen[u] = true;
+          result.push_back(u);
+        }
+      }
+    }
+  }
+  return result;
+}
+
+SocialNetwork relabel(const SocialNetwork& network, std::span<const std::uint32_t> order) {
+  const auto n = static_cast<std::size_t>(network.vertices);
+  std::vector<std::uint32_t> new_label(n);
+  for (std::size_t i = 0; i < n; ++i) new_label[order[i]] = static_cast<std::uint32_t>(i);
+  SocialNetwork result;
+  result.mean_field = false;
+  result.vertices = network.vertices;
+  result.offsets.resize(n + 1);
+  result.neighbours.resize(network.neighbours.size());
+  std::uint64_t write = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    result.offsets[i] = write;
+    for (const auto u : network.neighbours_of(order[i])) result.neighbours[write++] = new_label[u];
+    std::sort(result.neighbours.begin() + static_cast<std::ptrdiff_t>(result.offsets[i]),
+              result.neighbours.begin() + static_cast<std::ptrdiff_t>(write));
+  }
+  result.offsets[n] = write;
+  return result;
+}
+
+NetworkStatistics measure_network(const SocialNetwork& network, std::span<const std::uint16_t> block_of,
+                                  std::int64_t path_sources, std::uint64_t seed) {
+  NetworkStatistics stats;
+  const std::int64_t n = network.vertices;
+  stats.vertices = n;
+  stats.edges = network.directed_edges() / 2;
+  if (network.mean_field) {
+    stats.mean_degree = static_cast<double>(n - 1);
+    stats.min_degree = stats.max_degree = n - 1;
+    stats.clustering = n > 2 ? 1.0 : 0.0;
+    stats.mean_path_length = n > 1 ? 1.0 : 0.0;
+    stats.largest_component_share = 1.0;
+    return stats;
+  }
+  double sum = 0, sum_squares = 0;
+  stats.min_degree = n > 0 ? network.degree(0) : 0;
+  for (std::int64_t v = 0; v < n; ++v) {
+    const auto d = network.degree(v);
+    sum += static_cast<double>(d);
+    sum_squares += static_cast<double>(d) * static_cast<double>(d);
+    stats.min_degree = std::min(stats.min_degree, d);
+    stats.max_degree = std::max(stats.max_degree, d);
+  }
+  stats.mean_degree = sum / static_cast<double>(n);
+  stats.degree_sd = std::sqrt(std::max(0.0, sum_squares / static_cast<double>(n) - stats.mean_degree * stats.mean_degree));
+  stats.degree_histogram.assign(static_cast<std::size_t>(stats.max_degree) + 1, 0);
+  for (std::int64_t v = 0; v < n; ++v) ++stats.degree_histogram[static_cast<std::size_t>(network.degree(v))];
+
+  // Local clustering: closed pairs among each vertex's neighbours, by merging sorted rows.
+  double clustering_sum = 0;
+  for (std::int64_t v = 0; v < n; ++v) {
+    const auto row = network.neighbours_of(v);
+    const auto d = static_cast<double>(row.size());
+    if (row.size() < 2) continue;
+    std::uint64_t links = 0;
+    for (const auto u : row) {
+      const auto other = network.neighbours_of(u);
+      auto a = row.begin();
+      auto b = other.begin();
+      while (a != row.end() && b != other.end()) {
+        if (*a < *b) ++a;
+        else if (*b < *a) ++b;
+        else { ++links; ++a; ++b; }
+      }
+    }
+    clustering_sum += static_cast<double>(links) / (d * (d - 1));  // each link counted from both ends
+  }
+  stats.clustering = clustering_sum / static_cast<double>(n);
+
+  // Path length by BFS from sampled sources; components from the same searches.
+  std::vector<std::int64_t> sources;
+  if (path_sources >= n) {
+    sources.resize(static_cast<std::size_t>(n));
+    std::iota(sources.begin(), sources.end(), 0);
+  } else {
+    RandomEngine engine = make_stream({seed, 0, StreamPurpose::network_statistics, 0, 0, 0});
+    boost::random::uniform_int_distribution<std::int64_t> pick(0, n - 1);
+    for (std::int64_t i = 0; i < path_sources; ++i) sources.push_back(pick(engine));
+  }
+  std::vector<std::int32_t> distance(static_cast<std::size_t>(n));
+  std::vector<std::uint32_t> queue(static_cast<std::size_t>(n));
+  double path_sum = 0;
+  double reachable_pairs = 0;
+  std::int64_t largest = 0;
+  for (const auto source : sources) {
+    std::fill(distance.begin(), distance.end(), -1);
+    std::size_t head = 0, tail = 0;
+    queue[tail++] = static_cast<std::uint32_t>(source);
+    distance[static_cast<std::size_t>(source)] = 0;
+    while (head < tail) {
+      const auto v = queue[head++];
+      for (const auto u : network.neighbours_of(v)) {
+        if (distance[u] < 0) {
+          distance[u] = distance[v] + 1;
+          path_sum += distance[u];
+          reachable_pairs += 1;
+          queue[tail++] = u;
+        }
+      }
+    }
+    largest = std::max<std::int64_t>(largest, static_cast<std::int64_t>(tail));
+  }
+  stats.path_sources = static_cast<std::int64_t>(sources.size());
+  stats.mean_path_length = reachable_pairs > 0 ? path_sum / reachable_pairs : 0.0;
+  stats.largest_component_share = static_cast<double>(largest) / static_cast<double>(n);
+
+  if (!block_of.empty()) {
+    std::uint64_t within = 0;
+    for (std::int64_t v = 0; v < n; ++v) {
+      for (const auto u : network.neighbours_of(v)) within += block_of[static_cast<std::size_t>(v)] == block_of[u];
+    }
+    stats.within_block_edge_share = network.neighbours.empty() ? 0.0 : static_cast<double>(within) / static_cast<double>(network.neighbours.size());
+  }
+  return stats;
+}
+
+}  // namespace fulcrum

@@ -1,0 +1,74 @@
+#pragma once
+// The social network word of mouth travels on. Generated once per ensemble from its own seed (the same
+// graph for every replicate), stored in compressed-sparse-row form, its vertices relabelled in a
+// locality order so that the word-of-mouth gather streams through memory.
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "sim/scenario.hpp"
+
+namespace fulcrum {
+
+struct SocialNetwork {
+  bool mean_field = true;       // complete graph: everyone hears everyone; no edges stored
+  std::int64_t vertices = 0;
+  std::vector<std::uint64_t> offsets;     // CSR row starts, vertices + 1 of them
+  std::vector<std::uint32_t> neighbours;  // CSR column indices, each undirected edge stored both ways
+
+  [[nodiscard]] std::int64_t degree(std::int64_t vertex) const {
+    return mean_field ? vertices - 1 : static_cast<std::int64_t>(offsets[vertex + 1] - offsets[vertex]);
+  }
+  [[nodiscard]] std::span<const std::uint32_t> neighbours_of(std::int64_t vertex) const {
+    return {neighbours.data() + offsets[vertex], neighbours.data() + offsets[vertex + 1]};
+  }
+  [[nodiscard]] std::uint64_t directed_edges() const {
+    return mean_field ? static_cast<std::uint64_t>(vertices) * static_cast<std::uint64_t>(vertices - 1)
+                      : neighbours.size();
+  }
+};
+
+struct Edge {
+  std::uint32_t a;
+  std::uint32_t b;
+};
+
+// Symmetric CSR from undirected edges; self-loops and duplicate edges are dropped.
+SocialNetwork network_from_edges(std::int64_t vertices, std::vector<Edge> edges);
+
+// The network of a scenario's market. `block_of` gives each vertex's block (its segment) for the
+// stochastic block model. `source` names where the edge list came from, for error messages.
+SocialNetwork generate_network(const NetworkParameters& parameters, std::int64_t vertices,
+                               std::span<const std::uint16_t> block_of);
+
+// A locality-improving vertex order: order[new_label] = old_label.
+std::vector<std::uint32_t> locality_order(const SocialNetwork& network, VertexOrder order);
+// The same network with vertex `order[i]` relabelled i.
+SocialNetwork relabel(const SocialNetwork& network, std::span<const std::uint32_t> order);
+
+// Reads "a b" pairs of 0-based vertex ids, one edge per line; '#' starts a comment. InputError with
+// the file and line for anything else, or an id outside [0, vertices).
+std::vector<Edge> read_edge_list(const std::string& path, std::int64_t vertices);
+
+struct NetworkStatistics {
+  std::int64_t vertices = 0;
+  std::uint64_t edges = 0;  // undirected
+  double mean_degree = 0;
+  double degree_sd = 0;
+  std::int64_t min_degree = 0;
+  std::int64_t max_degree = 0;
+  std::vector<std::int64_t> degree_histogram;  // [degree] -> vertices; capped at max_degree
+  double clustering = 0;         // mean local clustering coefficient (vertices of degree < 2 count 0)
+  double mean_path_length = 0;   // over reachable pairs from the sampled sources
+  std::int64_t path_sources = 0; // BFS sources used (all vertices when small)
+  double largest_component_share = 0;
+  double within_block_edge_share = 0;  // share of edges inside a block (SBM check)
+};
+
+// Degree distribution, clustering and path length. Path length uses BFS from `path_sources` vertices
+// chosen with `seed` (every vertex when there are no more than that).
+NetworkStatistics measure_network(const SocialNetwork& network, std::span<const std::uint16_t> block_of,
+                                  std::int64_t path_sources, std::uint64_t seed);
+
+}  // namespace fulcrum

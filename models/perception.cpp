@@ -1,0 +1,37 @@
+#include "models/perception.hpp"
+
+#include "models/satisfaction.hpp"
+#include "models/trust.hpp"
+#include "models/wallet.hpp"
+#include "models/word_of_mouth.hpp"
+
+namespace fulcrum {
+
+double experience_of(const Offer& offer, double reference_price, double price_sensitivity) {
+  const double price_burden = reference_price > 0 ? price_sensitivity * (offer.price / reference_price - 1.0) : 0.0;
+  return offer.value_delivered - price_burden;
+}
+
+void perceive_block(CustomerState& customers, CustomerRange range, const CustomerParameters& parameters,
+                    const WordOfMouthParameters& word_of_mouth, const WordOfMouthHeard& heard,
+                    const std::vector<Offer>& offers) {
+  for (Eigen::Index i = range.begin; i < range.end; ++i) {
+    if (customers.status[i] != customer_status::active) continue;
+    const Offer& offer = offers[static_cast<std::size_t>(customers.firm[i])];
+    const double experience = experience_of(offer, customers.reference_price[i], parameters.price_sensitivity);
+    const double expectation = customers.expectation[i];
+    const double surprise = experience - expectation;
+    const double word_of_mouth_shift =
+        word_of_mouth.satisfaction_influence * neighbour_mean(heard.network, heard.sentiment, i, heard.market_total);
+    const double target = satisfaction_target(experience, expectation, word_of_mouth_shift, parameters);
+    const double satisfaction = next_satisfaction(customers.satisfaction[i], target, parameters);
+    customers.satisfaction[i] = static_cast<float>(satisfaction);
+    customers.trust[i] = static_cast<float>(next_trust(customers.trust[i], surprise, parameters));
+    customers.expectation[i] = static_cast<float>(next_expectation(expectation, offer.promise, experience, parameters));
+    customers.experience[i] = static_cast<float>(experience);
+    customers.reference_price[i] = static_cast<float>(next_reference_price(customers.reference_price[i], offer.price, parameters));
+    customers.spend[i] = static_cast<float>(next_spend(customers.spend[i], satisfaction, parameters));
+  }
+}
+
+}  // namespace fulcrum

@@ -1,0 +1,37 @@
+#pragma once
+// The quarter as a customer lives it: the firm's offer is experienced, compared with expectations and
+// with what neighbours say; satisfaction, trust, expectation, reference price and wallet follow.
+#include <span>
+#include <vector>
+
+#include "models/network.hpp"
+#include "sim/customer_state.hpp"
+#include "sim/scenario.hpp"
+
+namespace fulcrum {
+
+// What a firm offers its customers this quarter.
+struct Offer {
+  double value_delivered;  // value points (0-10)
+  double promise;          // value points (0-10)
+  double price;            // currency per unit
+};
+
+// Value delivered less the price burden: sensitivity * (price / reference price - 1). A price below the
+// reference price is a gain. A customer with no reference price (a free product) feels no burden.
+double experience_of(const Offer& offer, double reference_price, double price_sensitivity);
+
+// Net word of mouth a block of customers hears: each customer's sentiment and the market's total.
+struct WordOfMouthHeard {
+  const SocialNetwork& network;
+  std::span<const float> sentiment;
+  double market_total;
+};
+
+// Every active customer in the block lives the quarter with its firm's offer (`offers` by firm).
+// Satisfaction and trust respond to the surprise against the expectation held before the experience.
+void perceive_block(CustomerState& customers, CustomerRange range, const CustomerParameters& parameters,
+                    const WordOfMouthParameters& word_of_mouth, const WordOfMouthHeard& heard,
+                    const std::vector<Offer>& offers);
+
+}  // namespace fulcrum

@@ -1,0 +1,185 @@
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+
+#include "models/network.hpp"
+#include "sim/error.hpp"
+#include "sim/parameters.hpp"
+
+using namespace fulcrum;
+
+namespace {
+
+NetworkParameters network_of(NetworkKind kind, std::int64_t mean_degree, double rewiring = 0.0) {
+  NetworkParameters parameters = default_scenario().network;
+  parameters.kind = kind;
+  parameters.mean_degree = mean_degree;
+  parameters.rewiring = rewiring;
+  parameters.seed = 11;
+  return parameters;
+}
+
+const std::vector<std::uint16_t> kNoBlocks;
+
+std::vector<std::uint16_t> one_block(std::int64_t n) { return std::vector<std::uint16_t>(static_cast<std::size_t>(n), 0); }
+
+bool symmetric_sorted_simple(const SocialNetwork& network) {
+  for (std::int64_t v = 0; v < network.vertices; ++v) {
+    const auto row = network.neighbours_of(v);
+    if (!std::is_sorted(row.begin(), row.end())) return false;
+    if (std::adjacent_find(row.begin(), row.end()) != row.end()) return false;
+    for (const auto u : row) {
+      if (u == v) return false;
+      const auto back = network.neighbours_of(u);
+      if (!std::binary_search(back.begin(), back.end(), static_cast<std::uint32_t>(v))) return false;
+    }
+  }
+  return true;
+}
+
+std::int64_t bandwidth(const SocialNetwork& network) {
+  std::int64_t widest = 0;
+  for (std::int64_t v = 0; v < network.vertices; ++v) {
+    for (const auto u : network.neighbours_of(v)) widest = std::max(widest, std::abs(static_cast<std::int64_t>(u) - v));
+  }
+  return widest;
+}
+
+}  // namespace
+
+TEST_CASE("edges become a symmetric CSR without self-loops or duplicates", "[network]") {
+  const SocialNetwork network = network_from_edges(5, {{0, 1}, {1, 0}, {2, 2}, {3, 4}, {1, 3}, {0, 1}});
+  CHECK(network.neighbours.size() == 6);  // {0-1, 3-4, 1-3} both ways
+  CHECK(network.degree(0) == 1);
+  CHECK(network.degree(1) == 2);
+  CHECK(network.degree(2) == 0);
+  CHECK(symmetric_sorted_simple(network));
+}
+
+TEST_CASE("the complete graph is mean field, with its closed-form statistics", "[network]") {
+  const SocialNetwork network = generate_network(network_of(NetworkKind::complete, 10), 500, one_block(500));
+  CHECK(network.mean_field);
+  const NetworkStatistics stats = measure_network(network, kNoBlocks, 50, 1);
+  CHECK(stats.mean_degree == 499);
+  CHECK(stats.clustering == 1.0);
+  CHECK(stats.mean_path_length == 1.0);
+  CHECK(stats.edges == 500 * 499 / 2);
+}
+
+TEST_CASE("Erdos-Renyi: Poisson degrees, clustering p, paths about ln N / ln k", "[network]") {
+  const std::int64_t n = 6000;
+  const double k = 12;
+  const SocialNetwork network = generate_network(network_of(NetworkKind::erdos_renyi, 12), n, one_block(n));
+  REQUIRE(symmetric_sorted_simple(network));
+  const NetworkStatistics stats = measure_network(network, kNoBlocks, 200, 1);
+  // The mean degree of G(n, p) has standard error sqrt(2 k / n) (each edge counts twice).
+  CHECK(std::abs(stats.mean_degree - k) < 5 * std::sqrt(2 * k / static_cast<double>(n)));
+  CHECK(stats.degree_sd == Approx(std::sqrt(k)).epsilon(0.05));  // Poisson: variance = mean
+  const double p = k / static_cast<double>(n - 1);
+  CHECK(stats.clustering < 3 * p);
+  CHECK(stats.mean_path_length == Approx(std::log(static_cast<double>(n)) / std::log(k)).epsilon(0.1));
+}
+
+TEST_CASE("Watts-Strogatz: ring clustering 3(k-2)/4(k-1), lowered by (1-beta)^3 when rewired", "[network]") {
+  const std::int64_t n = 6000;
+  const double k = 10;
+  const SocialNetwork ring = generate_network(network_of(NetworkKind::watts_strogatz, 10, 0.0), n, one_block(n));
+  const NetworkStatistics ring_stats = measure_network(ring, kNoBlocks, 50, 1);
+  const double ring_clustering = 3 * (k - 2) / (4 * (k - 1));
+  CHECK(ring_stats.min_degree == 10);
+  CHECK(ring_stats.max_degree == 10);
+  CHECK(ring_stats.clustering == Approx(ring_clustering));
+  CHECK(ring_stats.mean_path_length == Approx(static_cast<double>(n) / (2 * k)).epsilon(0.02));
+
+  const SocialNetwork small_world = generate_network(network_of(NetworkKind::watts_strogatz, 10, 0.1), n, one_block(n));
+  REQUIRE(symmetric_sorted_simple(small_world));
+  const NetworkStatistics stats = measure_network(small_world, kNoBlocks, 100, 1);
+  CHECK(stats.mean_degree == Approx(k).epsilon(0.01));
+  // Barrat & Weigt (2000): C(beta) ~ C(0) (1 - beta)^3.
+  CHECK(stats.clustering == Approx(ring_clustering * std::pow(0.9, 3)).epsilon(0.05));
+  CHECK(stats.mean_path_length < 0.1 * ring_stats.mean_path_length);  // the small-world effect
+}
+
+TEST_CASE("Barabasi-Albert: mean degree 2m, minimum m, a power-law tail of exponent 3", "[network]") {
+  const std::int64_t n = 20000;
+  const std::int64_t m = 4;
+  const SocialNetwork network = generate_network(network_of(NetworkKind::barabasi_albert, 2 * m), n, one_block(n));
+  REQUIRE(symmetric_sorted_simple(network));
+  const NetworkStatistics stats = measure_network(network, kNoBlocks, 20, 1);
+  CHECK(stats.mean_degree == Approx(2.0 * m).epsilon(0.01));
+  CHECK(stats.min_degree == m);
+  CHECK(stats.max_degree > 20 * m);  // hubs
+  // Discrete power-law maximum likelihood (Clauset, Shalizi & Newman 2009) on the tail k >= 3m.
+  const double k_min = 3.0 * m;
+  double log_sum = 0;
+  std::int64_t tail = 0;
+  for (std::int64_t v = 0; v < n; ++v) {
+    const auto d = static_cast<double>(network.degree(v));
+    if (d >= k_min) {
+      log_sum += std::log(d / (k_min - 0.5));
+      ++tail;
+    }
+  }
+  const double exponent = 1.0 + static_cast<double>(tail) / log_sum;
+  const double standard_error = (exponent - 1.0) / std::sqrt(static_cast<double>(tail));
+  INFO("exponent " << exponent << " +- " << standard_error << " from " << tail << " vertices");
+  CHECK(std::abs(exponent - 3.0) < 0.3);
+}
+
+TEST_CASE("stochastic block model keeps the chosen share of edges inside blocks", "[network]") {
+  const std::int64_t n = 8000;
+  std::vector<std::uint16_t> blocks(static_cast<std::size_t>(n));
+  for (std::int64_t v = 0; v < n; ++v) blocks[static_cast<std::size_t>(v)] = static_cast<std::uint16_t>(v % 4);
+  NetworkParameters parameters = network_of(NetworkKind::stochastic_block, 10);
+  parameters.within_block_share = 0.8;
+  parameters.order = VertexOrder::as_generated;
+  const SocialNetwork network = generate_network(parameters, n, blocks);
+  REQUIRE(symmetric_sorted_simple(network));
+  const NetworkStatistics stats = measure_network(network, blocks, 20, 1);
+  CHECK(stats.mean_degree == Approx(10).epsilon(0.03));
+  CHECK(stats.within_block_edge_share == Approx(0.8).epsilon(0.02));
+}
+
+TEST_CASE("locality orders relabel the same graph and narrow its bandwidth", "[network]") {
+  const std::int64_t n = 3000;
+  NetworkParameters parameters = network_of(NetworkKind::watts_strogatz, 6, 0.0);
+  parameters.order = VertexOrder::as_generated;
+  const SocialNetwork ring = generate_network(parameters, n, one_block(n));
+  // Scramble the labels, then let each order repair them.
+  std::vector<std::uint32_t> scramble(static_cast<std::size_t>(n));
+  std::iota(scramble.begin(), scramble.end(), 0u);
+  for (std::size_t i = scramble.size() - 1; i > 0; --i) std::swap(scramble[i], scramble[(i * 7919) % (i + 1)]);
+  const SocialNetwork scrambled = relabel(ring, scramble);
+  REQUIRE(symmetric_sorted_simple(scrambled));
+  for (const auto order : {VertexOrder::reverse_cuthill_mckee, VertexOrder::breadth_first}) {
+    const auto labels = locality_order(scrambled, order);
+    REQUIRE(labels.size() == static_cast<std::size_t>(n));
+    std::vector<std::uint32_t> sorted(labels);
+    std::sort(sorted.begin(), sorted.end());
+    for (std::size_t i = 0; i < sorted.size(); ++i) REQUIRE(sorted[i] == i);  // a permutation
+    const SocialNetwork ordered = relabel(scrambled, labels);
+    CHECK(ordered.neighbours.size() == scrambled.neighbours.size());
+    CHECK(symmetric_sorted_simple(ordered));
+    CHECK(bandwidth(ordered) < bandwidth(scrambled) / 20);
+  }
+}
+
+TEST_CASE("an edge list is read with clear errors", "[network]") {
+  const auto path = std::filesystem::temp_directory_path() / "fulcrum-test-edges.txt";
+  std::ofstream(path) << "# a triangle and a tail\n0 1\n1 2\n2 0   # closing\n\n2 3\n";
+  const auto edges = read_edge_list(path.string(), 4);
+  CHECK(edges.size() == 4);
+  std::ofstream(path) << "0 1\n1 x\n";
+  try {
+    read_edge_list(path.string(), 4);
+    FAIL("expected an InputError");
+  } catch (const InputError& error) {
+    CHECK(error.where().line == 2);
+    CHECK_THAT(error.what(), Catch::Contains("two vertex ids"));
+  }
+  std::ofstream(path) << "0 1\n1 9\n";
+  CHECK_THROWS_WITH(read_edge_list(path.string(), 4), Catch::Contains(":2:1") && Catch::Contains("[0, 3]"));
+  std::filesystem::remove(path);
+}
