@@ -8,7 +8,7 @@
 namespace fulcrum {
 
 double adoption_probability(const AdoptionParameters& adoption, double signal, double dt) {
-  const double hazard = std::max(0.0, adoption.innovation + adoption.imitation * signal);
+  const double hazard = adoption.innovation + adoption.imitation * std::max(0.0, signal);
   return -std::expm1(-hazard * dt);
 }
 

@@ -23,8 +23,8 @@ struct JoiningTerms {
 };
 
 // Probability that a prospect adopts within a sub-step of `dt` quarters, the hazard being constant over
-// the sub-step: 1 - exp(-max(0, p + q * signal) * dt). Negative word of mouth can push the signal below
-// zero and so hold back even innovators.
+// the sub-step: 1 - exp(-(p + q * max(0, signal)) * dt). Negative word of mouth can cancel imitation
+// altogether, but not innovation, which comes from outside the network (the firm's marketing).
 double adoption_probability(const AdoptionParameters& adoption, double signal, double dt);
 
 // Makes `customer` an active customer on `terms` from `quarter` on.

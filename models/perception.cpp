@@ -1,5 +1,7 @@
 #include "models/perception.hpp"
 
+#include <boost/random/normal_distribution.hpp>
+
 #include "models/satisfaction.hpp"
 #include "models/trust.hpp"
 #include "models/wallet.hpp"
@@ -7,9 +9,15 @@
 
 namespace fulcrum {
 
-double experience_of(const Offer& offer, double reference_price, double price_sensitivity) {
+double experience_of(const Offer& offer, double value_fit, double reference_price, double price_sensitivity) {
   const double price_burden = reference_price > 0 ? price_sensitivity * (offer.price / reference_price - 1.0) : 0.0;
-  return offer.value_delivered - price_burden;
+  return offer.value_delivered + value_fit - price_burden;
+}
+
+void draw_value_fit(CustomerState& customers, CustomerRange range, const CustomerParameters& parameters,
+                    RandomEngine& engine) {
+  boost::random::normal_distribution<double> fit(0.0, parameters.value_fit_sd);
+  for (Eigen::Index i = range.begin; i < range.end; ++i) customers.value_fit[i] = static_cast<float>(fit(engine));
 }
 
 void perceive_block(CustomerState& customers, CustomerRange range, const CustomerParameters& parameters,
@@ -18,7 +26,8 @@ void perceive_block(CustomerState& customers, CustomerRange range, const Custome
   for (Eigen::Index i = range.begin; i < range.end; ++i) {
     if (customers.status[i] != customer_status::active) continue;
     const Offer& offer = offers[static_cast<std::size_t>(customers.firm[i])];
-    const double experience = experience_of(offer, customers.reference_price[i], parameters.price_sensitivity);
+    const double experience =
+        experience_of(offer, customers.value_fit[i], customers.reference_price[i], parameters.price_sensitivity);
     const double expectation = customers.expectation[i];
     const double surprise = experience - expectation;
     const double word_of_mouth_shift =

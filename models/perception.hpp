@@ -6,6 +6,7 @@
 
 #include "models/network.hpp"
 #include "sim/customer_state.hpp"
+#include "sim/rng.hpp"
 #include "sim/scenario.hpp"
 
 namespace fulcrum {
@@ -17,9 +18,14 @@ struct Offer {
   double price;            // currency per unit
 };
 
-// Value delivered less the price burden: sensitivity * (price / reference price - 1). A price below the
-// reference price is a gain. A customer with no reference price (a free product) feels no burden.
-double experience_of(const Offer& offer, double reference_price, double price_sensitivity);
+// Value delivered plus the customer's own fit, less the price burden: sensitivity * (price / reference
+// price - 1). A price below the reference price is a gain. With no reference price (a free product) there
+// is no burden.
+double experience_of(const Offer& offer, double value_fit, double reference_price, double price_sensitivity);
+
+// Each customer's fixed fit with the offer, Normal(0, value_fit_sd).
+void draw_value_fit(CustomerState& customers, CustomerRange range, const CustomerParameters& parameters,
+                    RandomEngine& engine);
 
 // Net word of mouth a block of customers hears: each customer's sentiment and the market's total.
 struct WordOfMouthHeard {

@@ -128,13 +128,16 @@ std::vector<ParameterSpec> build_registry() {
            "value points", 0, 100,
            "Experience lost per 100% of price above the customer's reference price (the price paid on "
            "joining)."));
+  add(real("customers.value_fit_sd", &S::customers, &CustomerParameters::value_fit_sd, 1.5, "value points", 0, 10,
+           "Standard deviation of each customer's fixed fit with the offer: a customer experiences value "
+           "delivered plus its own fit, drawn once from Normal(0, sd). This spread makes promoters and detractors."));
   add(real("customers.expectation_to_promise", &S::customers, &CustomerParameters::expectation_to_promise, 0.2,
            "fraction per quarter", 0, 1, "Share of the gap to the firm's promise that expectations close each "
            "quarter."));
   add(real("customers.expectation_to_experience", &S::customers,
            &CustomerParameters::expectation_to_experience, 0.3, "fraction per quarter", 0, 1,
            "Share of the gap to the last experience that expectations close each quarter."));
-  add(real("customers.satisfaction_baseline", &S::customers, &CustomerParameters::satisfaction_baseline, 7.0,
+  add(real("customers.satisfaction_baseline", &S::customers, &CustomerParameters::satisfaction_baseline, 7.5,
            "points (0-10)", 0, 10, "Satisfaction when reality exactly meets expectation; new customers "
            "start here."));
   add(real("customers.satisfaction_gap_gain", &S::customers, &CustomerParameters::satisfaction_gap_gain, 1.5,

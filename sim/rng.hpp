@@ -18,6 +18,7 @@ enum class StreamPurpose : std::uint64_t {
   churn = 3,
   adoption = 4,
   network_statistics = 5,
+  value_fit = 6,
 };
 
 struct StreamKey {

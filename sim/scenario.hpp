@@ -41,6 +41,7 @@ struct ChurnParameters {
 struct CustomerParameters {
   double spend_per_quarter;          // wallet: units bought per active customer per quarter
   double price_sensitivity;          // value points lost per 100% of price above the reference price
+  double value_fit_sd;               // spread of how well the offer fits each customer's needs
   double expectation_to_promise;     // share of the promise gap closed by expectations each quarter
   double expectation_to_experience;  // share of the experience gap closed by expectations each quarter
   double satisfaction_baseline;      // satisfaction (0-10) when reality exactly meets expectation

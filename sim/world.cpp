@@ -2,6 +2,7 @@
 
 #include "models/adoption.hpp"
 #include "models/churn.hpp"
+#include "models/perception.hpp"
 #include "sim/rng.hpp"
 
 namespace fulcrum {
@@ -24,6 +25,9 @@ World make_world(const Scenario& scenario, const SocialNetwork& network, std::ui
     RandomEngine propensity_stream = make_stream(
         {seed, replicate, StreamPurpose::churn_propensity, 0, 0, static_cast<std::uint64_t>(block)});
     draw_base_propensities(world.customers, range, scenario.churn, propensity_stream);
+    RandomEngine fit_stream = make_stream(
+        {seed, replicate, StreamPurpose::value_fit, 0, 0, static_cast<std::uint64_t>(block)});
+    draw_value_fit(world.customers, range, scenario.customers, fit_stream);
     RandomEngine activity_stream = make_stream(
         {seed, replicate, StreamPurpose::initial_activity, 0, 0, static_cast<std::uint64_t>(block)});
     for (Eigen::Index i = range.begin; i < range.end; ++i) {

@@ -10,9 +10,10 @@ using namespace fulcrum;
 
 TEST_CASE("experience is value delivered less the price burden against the reference price", "[perception]") {
   const Offer offer{7.0, 7.5, 22.0};
-  CHECK(experience_of(offer, 20.0, 2.0) == Approx(7.0 - 2.0 * 0.1));
-  CHECK(experience_of({7.0, 7.5, 18.0}, 20.0, 2.0) == Approx(7.0 + 2.0 * 0.1));  // a price cut is a gain
-  CHECK(experience_of(offer, 0.0, 2.0) == 7.0);  // no reference price, no burden
+  CHECK(experience_of(offer, 0.0, 20.0, 2.0) == Approx(7.0 - 2.0 * 0.1));
+  CHECK(experience_of({7.0, 7.5, 18.0}, 0.0, 20.0, 2.0) == Approx(7.0 + 2.0 * 0.1));  // a price cut is a gain
+  CHECK(experience_of(offer, 0.0, 0.0, 2.0) == 7.0);  // no reference price, no burden
+  CHECK(experience_of(offer, -1.5, 22.0, 2.0) == Approx(5.5));  // a poor fit with the customer's needs
 }
 
 TEST_CASE("satisfaction follows experience minus expectation, shifted by word of mouth", "[satisfaction]") {
@@ -82,6 +83,7 @@ TEST_CASE("perceive_block updates active customers only, against the expectation
   customers.trust << 0.5f, 0.5f;
   customers.reference_price << 20.0f, 20.0f;
   customers.spend << 3.0f, 3.0f;
+  customers.value_fit << 0.0f, 0.0f;
   SocialNetwork complete;
   complete.vertices = 2;
   const std::vector<float> sentiment{0.0f, -0.9f};

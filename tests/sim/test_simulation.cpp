@@ -40,7 +40,9 @@ bool same_bits(const Trajectory& a, const Trajectory& b) {
 }  // namespace
 
 TEST_CASE("population is conserved and the books balance to the cent every quarter", "[simulation][invariants]") {
-  const Scenario scenario = small_market();
+  Scenario scenario = small_market();
+  scenario.network.kind = GENERATE(NetworkKind::complete, NetworkKind::watts_strogatz);
+  scenario.customers.life_event_rate = 0.05;  // life-event service costs are in the books too
   const SocialNetwork network = market_network(scenario);
   Simulation simulation(scenario, network, 0, 2);
   const auto population = static_cast<double>(scenario.market.population);
@@ -67,6 +69,7 @@ TEST_CASE("population is conserved and the books balance to the cent every quart
   CHECK(customers.base_churn_propensity.allFinite());
   CHECK(t.firm(FirmSeries::churned, scenario.simulation.quarters, 0) > 0);  // the invariants were exercised
   CHECK(t.firm(FirmSeries::acquired, scenario.simulation.quarters, 0) > 0);
+  CHECK(t.firm(FirmSeries::life_events, scenario.simulation.quarters, 0) > 0);
 }
 
 TEST_CASE("quarter 0 is the initial state: no flows, initial cash", "[simulation]") {
@@ -95,6 +98,18 @@ TEST_CASE("the same seed gives bit-identical trajectories for any thread count",
   Scenario reseeded = scenario;
   reseeded.simulation.seed = 78;
   CHECK_FALSE(same_bits(one.run(0, 0), run_ensemble(reseeded, {2, {}}).run(0, 0)));
+}
+
+TEST_CASE("determinism across thread counts holds on a social network", "[simulation][determinism][network]") {
+  for (const auto kind : {NetworkKind::watts_strogatz, NetworkKind::barabasi_albert}) {
+    Scenario scenario = small_market();
+    scenario.network.kind = kind;
+    scenario.simulation.replicates = 1;  // one replicate: its blocks are spread over the threads
+    const EnsembleResults one = run_ensemble(scenario, {1, {}});
+    const EnsembleResults two = run_ensemble(scenario, {2, {}});
+    CHECK(same_bits(one.run(0, 0), two.run(0, 0)));
+    CHECK(one.run(0, 0).firm(FirmSeries::detractors, 24, 0) + one.run(0, 0).firm(FirmSeries::promoters, 24, 0) > 0);
+  }
 }
 
 TEST_CASE("progress is reported once per simulated quarter", "[simulation]") {
