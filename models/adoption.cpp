@@ -25,8 +25,8 @@ void join(CustomerState& customers, Eigen::Index customer, const JoiningTerms& t
 }
 
 void adopt_block(CustomerState& customers, CustomerRange range, const AdoptionParameters& adoption, double dt,
-                 const AdoptionSignal& signal, const JoiningTerms& terms, int quarter, RandomEngine& engine,
-                 FirmTally& tally) {
+                 const AdoptionSignal& signal, std::span<const JoiningTerms> terms, int quarter,
+                 RandomEngine& engine, std::span<FirmTally> tallies) {
   // On the complete graph every prospect hears the same thing: one probability for the block.
   const double shared_probability =
       signal.network.mean_field ? adoption_probability(adoption, neighbour_mean(signal.network, signal.voice, 0, signal.market_total), dt) : 0.0;
@@ -38,8 +38,9 @@ void adopt_block(CustomerState& customers, CustomerRange range, const AdoptionPa
             ? shared_probability
             : adoption_probability(adoption, neighbour_mean(signal.network, signal.voice, i, signal.market_total), dt);
     if (draw < probability) {
-      join(customers, i, terms, quarter);
-      ++tally.acquired;
+      const std::uint16_t segment = customers.segment[i];
+      join(customers, i, terms[segment], quarter);
+      ++tallies[segment].acquired;
     }
   }
 }

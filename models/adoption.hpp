@@ -40,8 +40,9 @@ struct AdoptionSignal {
 
 // One adoption sub-step over a block. One uniform is drawn per customer, prospect or not, so a
 // customer's draw does not depend on the others' statuses (common random numbers across scenarios).
+// `terms` and `tallies` are indexed by segment.
 void adopt_block(CustomerState& customers, CustomerRange range, const AdoptionParameters& adoption, double dt,
-                 const AdoptionSignal& signal, const JoiningTerms& terms, int quarter, RandomEngine& engine,
-                 FirmTally& tally);
+                 const AdoptionSignal& signal, std::span<const JoiningTerms> terms, int quarter,
+                 RandomEngine& engine, std::span<FirmTally> tallies);
 
 }  // namespace fulcrum

@@ -13,30 +13,32 @@ double churn_hazard(double base_propensity, double satisfaction, double trust, c
   return std::min(1.0, base_propensity * std::exp(exponent));
 }
 
-void draw_base_propensities(CustomerState& customers, CustomerRange range, const ChurnParameters& churn,
+void draw_base_propensities(CustomerState& customers, CustomerRange range, std::span<const Segment> segments,
                             RandomEngine& engine) {
-  if (churn.propensity_distribution == PropensityDistribution::fixed) {
-    customers.base_churn_propensity.segment(range.begin, range.end - range.begin) =
-        static_cast<float>(churn.fixed_propensity);
-    return;
+  std::vector<boost::random::beta_distribution<double>> beta;
+  for (const Segment& segment : segments) {
+    beta.emplace_back(segment.churn.propensity_alpha, segment.churn.propensity_beta);
   }
-  boost::random::beta_distribution<double> beta(churn.propensity_alpha, churn.propensity_beta);
   for (Eigen::Index i = range.begin; i < range.end; ++i) {
-    customers.base_churn_propensity[i] = static_cast<float>(beta(engine));
+    const std::uint16_t s = customers.segment[i];
+    const ChurnParameters& churn = segments[s].churn;
+    customers.base_churn_propensity[i] = static_cast<float>(
+        churn.propensity_distribution == PropensityDistribution::fixed ? churn.fixed_propensity : beta[s](engine));
   }
 }
 
-void churn_block(CustomerState& customers, CustomerRange range, const ChurnParameters& churn,
-                 const CustomerParameters& parameters, RandomEngine& engine, std::vector<FirmTally>& tallies) {
-  const double churning_events = parameters.life_event_rate * parameters.life_event_churn_share;
+void churn_block(CustomerState& customers, CustomerRange range, std::span<const Segment> segments,
+                 RandomEngine& engine, std::vector<FirmTally>& tallies) {
   for (Eigen::Index i = range.begin; i < range.end; ++i) {
     const double life_draw = uniform01(engine);
     const double churn_draw = uniform01(engine);
     if (customers.status[i] != customer_status::active) continue;
-    FirmTally& tally = tallies[static_cast<std::size_t>(customers.firm[i])];
+    const Segment& segment = segments[customers.segment[i]];
+    const CustomerParameters& parameters = segment.customers;
+    FirmTally& tally = tallies[tally_cell(customers.firm[i], customers.segment[i], segments.size())];
     if (life_draw < parameters.life_event_rate) {
       ++tally.life_events;
-      if (life_draw < churning_events) {
+      if (life_draw < parameters.life_event_rate * parameters.life_event_churn_share) {
         customers.status[i] = customer_status::lapsed;
         ++tally.churned;
         ++tally.churned_by_life_event;
@@ -44,7 +46,7 @@ void churn_block(CustomerState& customers, CustomerRange range, const ChurnParam
       }
     }
     const double hazard = churn_hazard(customers.base_churn_propensity[i], customers.satisfaction[i],
-                                       customers.trust[i], churn, parameters);
+                                       customers.trust[i], segment.churn, parameters);
     if (churn_draw < hazard) {
       customers.status[i] = customer_status::lapsed;
       ++tally.churned;

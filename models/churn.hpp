@@ -2,6 +2,8 @@
 // Churn: each customer has a base propensity theta (Beta-distributed over customers, as in Fader &
 // Hardie's shifted-beta-geometric model), scaled by dissatisfaction and lost trust. Life events
 // ("changes customers make", seed 002) end some relationships whatever the customer feels.
+#include <span>
+
 #include "sim/customer_state.hpp"
 #include "sim/rng.hpp"
 #include "sim/scenario.hpp"
@@ -15,13 +17,14 @@ namespace fulcrum {
 double churn_hazard(double base_propensity, double satisfaction, double trust, const ChurnParameters& churn,
                     const CustomerParameters& customers);
 
-// Draws the base propensities of a block of customers.
-void draw_base_propensities(CustomerState& customers, CustomerRange range, const ChurnParameters& churn,
+// Draws the base propensities of a block of customers, each from its segment's distribution.
+void draw_base_propensities(CustomerState& customers, CustomerRange range, std::span<const Segment> segments,
                             RandomEngine& engine);
 
-// Active customers in the block meet life events, then lapse with their churn hazard. Two uniforms per
-// customer, active or not (common random numbers). `tallies` is indexed by firm.
-void churn_block(CustomerState& customers, CustomerRange range, const ChurnParameters& churn,
-                 const CustomerParameters& parameters, RandomEngine& engine, std::vector<FirmTally>& tallies);
+// Active customers in the block meet life events, then lapse with their churn hazard, each with its
+// segment's parameters. Two uniforms per customer, active or not (common random numbers). `tallies` is
+// indexed by tally_cell(firm, segment).
+void churn_block(CustomerState& customers, CustomerRange range, std::span<const Segment> segments,
+                 RandomEngine& engine, std::vector<FirmTally>& tallies);
 
 }  // namespace fulcrum

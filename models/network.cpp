@@ -200,7 +200,7 @@ std::vector<Edge> read_edge_list(const std::string& path, std::int64_t vertices)
 }
 
 SocialNetwork generate_network(const NetworkParameters& parameters, std::int64_t vertices,
-                               std::span<const std::uint16_t> block_of) {
+                               std::vector<std::uint16_t>& block_of) {
   if (parameters.kind == NetworkKind::complete) {
     SocialNetwork network;
     network.vertices = vertices;
@@ -225,7 +225,10 @@ SocialNetwork generate_network(const NetworkParameters& parameters, std::int64_t
   }
   SocialNetwork network = network_from_edges(vertices, std::move(edges));
   const std::vector<std::uint32_t> order = locality_order(network, parameters.order);
-  return order.empty() ? network : relabel(network, order);
+  if (order.empty()) return network;
+  const std::vector<std::uint16_t> generated_blocks = block_of;
+  for (std::size_t i = 0; i < order.size(); ++i) block_of[i] = generated_blocks[order[i]];
+  return relabel(network, order);
 }
 
 std::vector<std::uint32_t> locality_order(const SocialNetwork& network, VertexOrder order) {

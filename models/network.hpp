@@ -38,9 +38,9 @@ struct Edge {
 SocialNetwork network_from_edges(std::int64_t vertices, std::vector<Edge> edges);
 
 // The network of a scenario's market. `block_of` gives each vertex's block (its segment) for the
-// stochastic block model. `source` names where the edge list came from, for error messages.
+// stochastic block model; it is relabelled along with the vertices when a locality order is applied.
 SocialNetwork generate_network(const NetworkParameters& parameters, std::int64_t vertices,
-                               std::span<const std::uint16_t> block_of);
+                               std::vector<std::uint16_t>& block_of);
 
 // A locality-improving vertex order: order[new_label] = old_label.
 std::vector<std::uint32_t> locality_order(const SocialNetwork& network, VertexOrder order);

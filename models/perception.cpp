@@ -14,17 +14,21 @@ double experience_of(const Offer& offer, double value_fit, double reference_pric
   return offer.value_delivered + value_fit - price_burden;
 }
 
-void draw_value_fit(CustomerState& customers, CustomerRange range, const CustomerParameters& parameters,
+void draw_value_fit(CustomerState& customers, CustomerRange range, std::span<const Segment> segments,
                     RandomEngine& engine) {
-  boost::random::normal_distribution<double> fit(0.0, parameters.value_fit_sd);
-  for (Eigen::Index i = range.begin; i < range.end; ++i) customers.value_fit[i] = static_cast<float>(fit(engine));
+  // Standard normals scaled per segment: one draw per customer whatever its segment.
+  boost::random::normal_distribution<double> standard(0.0, 1.0);
+  for (Eigen::Index i = range.begin; i < range.end; ++i) {
+    customers.value_fit[i] = static_cast<float>(segments[customers.segment[i]].customers.value_fit_sd * standard(engine));
+  }
 }
 
-void perceive_block(CustomerState& customers, CustomerRange range, const CustomerParameters& parameters,
+void perceive_block(CustomerState& customers, CustomerRange range, std::span<const Segment> segments,
                     const WordOfMouthParameters& word_of_mouth, const WordOfMouthHeard& heard,
                     const std::vector<Offer>& offers) {
   for (Eigen::Index i = range.begin; i < range.end; ++i) {
     if (customers.status[i] != customer_status::active) continue;
+    const CustomerParameters& parameters = segments[customers.segment[i]].customers;
     const Offer& offer = offers[static_cast<std::size_t>(customers.firm[i])];
     const double experience =
         experience_of(offer, customers.value_fit[i], customers.reference_price[i], parameters.price_sensitivity);

@@ -23,8 +23,8 @@ struct Offer {
 // is no burden.
 double experience_of(const Offer& offer, double value_fit, double reference_price, double price_sensitivity);
 
-// Each customer's fixed fit with the offer, Normal(0, value_fit_sd).
-void draw_value_fit(CustomerState& customers, CustomerRange range, const CustomerParameters& parameters,
+// Each customer's fixed fit with the offer, Normal(0, value_fit_sd of its segment).
+void draw_value_fit(CustomerState& customers, CustomerRange range, std::span<const Segment> segments,
                     RandomEngine& engine);
 
 // Net word of mouth a block of customers hears: each customer's sentiment and the market's total.
@@ -34,9 +34,10 @@ struct WordOfMouthHeard {
   double market_total;
 };
 
-// Every active customer in the block lives the quarter with its firm's offer (`offers` by firm).
-// Satisfaction and trust respond to the surprise against the expectation held before the experience.
-void perceive_block(CustomerState& customers, CustomerRange range, const CustomerParameters& parameters,
+// Every active customer in the block lives the quarter with its firm's offer (`offers` by firm) and its
+// segment's parameters. Satisfaction and trust respond to the surprise against the expectation held
+// before the experience.
+void perceive_block(CustomerState& customers, CustomerRange range, std::span<const Segment> segments,
                     const WordOfMouthParameters& word_of_mouth, const WordOfMouthHeard& heard,
                     const std::vector<Offer>& offers);
 

@@ -18,6 +18,7 @@ struct CustomerState {
 
   Eigen::Array<std::uint8_t, Eigen::Dynamic, 1> status;  // customer_status::prospect, active, lapsed
   Eigen::Array<std::int16_t, Eigen::Dynamic, 1> firm;      // firm served (active) or left (lapsed); kNoFirm
+  Eigen::Array<std::uint16_t, Eigen::Dynamic, 1> segment;  // index into the resolved segments
   Eigen::ArrayXf base_churn_propensity;  // theta, probability per quarter before satisfaction scaling
   Eigen::ArrayXf value_fit;              // value points added to what the firm delivers: needs fit
   Eigen::ArrayXf expectation;            // value points (0-10) the customer expects
@@ -31,6 +32,7 @@ struct CustomerState {
   explicit CustomerState(Index population)
       : status(Eigen::Array<std::uint8_t, Eigen::Dynamic, 1>::Constant(population, customer_status::prospect)),
         firm(Eigen::Array<std::int16_t, Eigen::Dynamic, 1>::Constant(population, kNoFirm)),
+        segment(Eigen::Array<std::uint16_t, Eigen::Dynamic, 1>::Zero(population)),
         base_churn_propensity(Eigen::ArrayXf::Zero(population)),
         value_fit(Eigen::ArrayXf::Zero(population)),
         expectation(Eigen::ArrayXf::Zero(population)),

@@ -230,6 +230,9 @@ std::vector<ParameterSpec> build_registry() {
            &WordOfMouthParameters::satisfaction_influence, 1.0, "points per unit signal", 0, 10,
            "Shift of a customer's satisfaction target per unit of net word of mouth heard (promoters minus "
            "detractors, per neighbour)."));
+
+  // Customers and churn can differ by segment: these two tables may be set under segments.<name>.
+  for (auto& spec : registry) spec.per_segment = spec.path.starts_with("customers.") || spec.path.starts_with("churn.");
   return registry;
 }
 
@@ -337,22 +340,60 @@ const ParameterSpec* find_parameter(std::string_view path) {
 }
 
 std::string closest_parameter(std::string_view path) {
-  const ParameterSpec* best = nullptr;
-  std::size_t best_distance = std::numeric_limits<std::size_t>::max();
+  // Inside a segment, the candidates are that segment's share and per-segment parameters.
+  std::string segment_prefix;
+  if (path.starts_with("segments.")) {
+    const auto dot = path.find('.', 9);
+    segment_prefix = std::string(path.substr(0, dot == std::string_view::npos ? path.size() : dot)) + ".";
+  }
+  std::vector<std::string> candidates;
+  if (!segment_prefix.empty()) candidates.push_back(segment_prefix + "share");
   for (const auto& spec : parameter_registry()) {
-    const std::size_t distance = edit_distance(path, spec.path);
+    if (segment_prefix.empty()) candidates.push_back(spec.path);
+    else if (spec.per_segment) candidates.push_back(segment_prefix + spec.path);
+  }
+  std::string best;
+  std::size_t best_distance = std::numeric_limits<std::size_t>::max();
+  for (const auto& candidate : candidates) {
+    const std::size_t distance = edit_distance(path, candidate);
     if (distance < best_distance) {
       best_distance = distance;
-      best = &spec;
+      best = candidate;
     }
   }
-  return best ? best->path : std::string{};
+  return best;
 }
 
 bool is_parameter_table(std::string_view prefix) {
   const std::string with_dot = std::string(prefix) + ".";
   return std::any_of(parameter_registry().begin(), parameter_registry().end(),
                      [&](const ParameterSpec& spec) { return spec.path.starts_with(with_dot); });
+}
+
+const ParameterSpec& segment_share_parameter() {
+  static const ParameterSpec share{.path = "segments.<name>.share",
+                                   .type = ParameterType::real,
+                                   .default_value = 1.0,
+                                   .unit = "fraction",
+                                   .minimum = 0.0,
+                                   .maximum = 1.0,
+                                   .minimum_exclusive = true,
+                                   .description = "Share of the population in the segment; required for every "
+                                                  "segment, and the shares must sum to 1. Any customers.* or "
+                                                  "churn.* parameter can be set per segment as "
+                                                  "segments.<name>.customers.<key> or segments.<name>.churn.<key>."};
+  return share;
+}
+
+std::vector<Segment> resolve_segments(const Scenario& scenario) {
+  if (scenario.segments.empty()) return {Segment{"all", 1.0, scenario.customers, scenario.churn}};
+  std::vector<Segment> segments;
+  for (const SegmentDefinition& definition : scenario.segments) {
+    Scenario scratch = scenario;  // the market-wide values, then the segment's own
+    for (const auto& [path, value] : definition.overrides) find_parameter(path)->assign(scratch, value);
+    segments.push_back({definition.name, definition.share, scratch.customers, scratch.churn});
+  }
+  return segments;
 }
 
 Scenario default_scenario() {
@@ -385,6 +426,10 @@ std::string scenario_as_toml(const Scenario& scenario) {
     }
     out += fmt::format("{} = {}\n", spec.path.substr(dot + 1), format_value(spec.read(scenario)));
   }
+  for (const SegmentDefinition& segment : scenario.segments) {
+    out += fmt::format("\n[segments.{}]\nshare = {}\n", segment.name, format_value(segment.share));
+    for (const auto& [path, value] : segment.overrides) out += fmt::format("{} = {}\n", path, format_value(value));
+  }
   return out;
 }
 
@@ -397,17 +442,41 @@ std::string scenario_as_json(const Scenario& scenario) {
     if (const auto* number = std::get_if<double>(&value); number && !std::isfinite(*number)) shown = "null";
     out += fmt::format("{}: {}", quoted(spec.path), shown);
   }
+  for (const SegmentDefinition& segment : scenario.segments) {
+    out += fmt::format(", {}: {}", quoted("segments." + segment.name + ".share"), format_value(segment.share));
+    for (const auto& [path, value] : segment.overrides) {
+      out += fmt::format(", {}: {}", quoted("segments." + segment.name + "." + path), format_value(value));
+    }
+  }
   return out + "}";
 }
 
 void check_consistency(const Scenario& scenario, const std::string& source) {
-  const auto& customers = scenario.customers;
-  if (customers.expectation_to_promise + customers.expectation_to_experience > 1.0) {
-    throw InputError({source}, "customers.expectation_to_promise + customers.expectation_to_experience",
-                     fmt::format("the two drift rates sum to {} but must not exceed 1 (fraction per quarter), "
-                                 "or expectations would overshoot",
-                                 format_number(customers.expectation_to_promise +
-                                               customers.expectation_to_experience)));
+  for (const Segment& segment : resolve_segments(scenario)) {
+    const auto& customers = segment.customers;
+    const std::string prefix = scenario.segments.empty() ? "" : "segments." + segment.name + ".";
+    if (customers.expectation_to_promise + customers.expectation_to_experience > 1.0) {
+      throw InputError({source}, prefix + "customers.expectation_to_promise + " + prefix + "customers.expectation_to_experience",
+                       fmt::format("the two drift rates sum to {} but must not exceed 1 (fraction per quarter), "
+                                   "or expectations would overshoot",
+                                   format_number(customers.expectation_to_promise +
+                                                 customers.expectation_to_experience)));
+    }
+  }
+  if (scenario.segments.empty()) return;
+  if (scenario.segments.size() > kMaxSegments) {
+    throw InputError({source}, "segments", fmt::format("{} segments, but at most {} are allowed",
+                                                       scenario.segments.size(), kMaxSegments));
+  }
+  double total = 0;
+  std::string listed;
+  for (const SegmentDefinition& segment : scenario.segments) {
+    total += segment.share;
+    listed += fmt::format("{}{} = {}", listed.empty() ? "" : ", ", segment.name, format_number(segment.share));
+  }
+  if (std::fabs(total - 1.0) > 1e-9) {
+    throw InputError({source}, "segments.*.share",
+                     fmt::format("segment shares must sum to 1, but {} sum to {}", listed, format_number(total)));
   }
 }
 

@@ -27,6 +27,7 @@ struct ParameterSpec {
   std::optional<double> maximum;
   bool minimum_exclusive = false;
   bool is_file_path = false;  // text naming a file: resolved against the folder of the file that sets it
+  bool per_segment = false;   // may be set per segment: segments.<name>.<path>
   std::vector<std::string> choices;  // for choice
   std::string description;
   std::function<void(Scenario&, const ParameterValue&)> assign;
@@ -46,6 +47,13 @@ std::string closest_parameter(std::string_view path);
 bool is_parameter_table(std::string_view prefix);
 
 Scenario default_scenario();
+
+// The share parameter every segment must have: segments.<name>.share. Listed with the registry but
+// not bound to a Scenario field (segments are named by the scenario).
+const ParameterSpec& segment_share_parameter();
+
+// Every segment with its parameters resolved; one segment "all" when the scenario names none.
+std::vector<Segment> resolve_segments(const Scenario& scenario);
 
 std::string format_value(const ParameterValue& value);  // TOML spelling: 0.5, 40, true, "beta"
 std::string scenario_as_toml(const Scenario& scenario);  // every parameter, resolved, by table

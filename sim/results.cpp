@@ -1,16 +1,27 @@
 #include "sim/results.hpp"
 
 namespace fulcrum {
+namespace {
 
-Trajectory::Trajectory(std::int64_t quarters_recorded, std::int64_t firms)
+std::size_t checked_offset(std::int64_t offset, const std::vector<double>& values) {
+  return static_cast<std::size_t>(offset) < values.size() ? static_cast<std::size_t>(offset) : values.size();
+}
+
+}  // namespace
+
+Trajectory::Trajectory(std::int64_t quarters_recorded, std::int64_t firms, std::int64_t segments)
     : quarters_recorded_(quarters_recorded),
       firms_(firms),
+      segments_(segments),
       firm_values_(kFirmSeries.size() * static_cast<std::size_t>(quarters_recorded * firms), 0.0),
-      market_values_(kMarketSeries.size() * static_cast<std::size_t>(quarters_recorded), 0.0) {}
+      market_values_(kMarketSeries.size() * static_cast<std::size_t>(quarters_recorded), 0.0),
+      segment_values_(kSegmentSeries.size() * static_cast<std::size_t>(quarters_recorded * firms * segments), 0.0),
+      deciles_(kDeciles * static_cast<std::size_t>(quarters_recorded * firms), 0.0),
+      cohorts_(static_cast<std::size_t>(firms * quarters_recorded * quarters_recorded), 0.0) {}
 
 double& Trajectory::firm(FirmSeries series, std::int64_t quarter, std::int64_t firm_index) {
   const auto offset = (static_cast<std::int64_t>(series) * quarters_recorded_ + quarter) * firms_ + firm_index;
-  return firm_values_.at(static_cast<std::size_t>(offset));
+  return firm_values_.at(checked_offset(offset, firm_values_));
 }
 
 double Trajectory::firm(FirmSeries series, std::int64_t quarter, std::int64_t firm_index) const {
@@ -19,11 +30,43 @@ double Trajectory::firm(FirmSeries series, std::int64_t quarter, std::int64_t fi
 
 double& Trajectory::market(MarketSeries series, std::int64_t quarter) {
   const auto offset = static_cast<std::int64_t>(series) * quarters_recorded_ + quarter;
-  return market_values_.at(static_cast<std::size_t>(offset));
+  return market_values_.at(checked_offset(offset, market_values_));
 }
 
 double Trajectory::market(MarketSeries series, std::int64_t quarter) const {
   return const_cast<Trajectory*>(this)->market(series, quarter);
+}
+
+double& Trajectory::segment(std::size_t series_index, std::int64_t quarter, std::int64_t firm_index,
+                            std::int64_t segment_index) {
+  const auto offset =
+      ((static_cast<std::int64_t>(series_index) * quarters_recorded_ + quarter) * firms_ + firm_index) * segments_ +
+      segment_index;
+  return segment_values_.at(checked_offset(offset, segment_values_));
+}
+
+double Trajectory::segment(std::size_t series_index, std::int64_t quarter, std::int64_t firm_index,
+                           std::int64_t segment_index) const {
+  return const_cast<Trajectory*>(this)->segment(series_index, quarter, firm_index, segment_index);
+}
+
+double& Trajectory::decile(std::int64_t quarter, std::int64_t firm_index, std::size_t decile_index) {
+  const auto offset = (quarter * firms_ + firm_index) * static_cast<std::int64_t>(kDeciles) +
+                      static_cast<std::int64_t>(decile_index);
+  return deciles_.at(checked_offset(offset, deciles_));
+}
+
+double Trajectory::decile(std::int64_t quarter, std::int64_t firm_index, std::size_t decile_index) const {
+  return const_cast<Trajectory*>(this)->decile(quarter, firm_index, decile_index);
+}
+
+double& Trajectory::cohort(std::int64_t firm_index, std::int64_t cohort_quarter, std::int64_t quarter) {
+  const auto offset = (firm_index * quarters_recorded_ + cohort_quarter) * quarters_recorded_ + quarter;
+  return cohorts_.at(checked_offset(offset, cohorts_));
+}
+
+double Trajectory::cohort(std::int64_t firm_index, std::int64_t cohort_quarter, std::int64_t quarter) const {
+  return const_cast<Trajectory*>(this)->cohort(firm_index, cohort_quarter, quarter);
 }
 
 }  // namespace fulcrum

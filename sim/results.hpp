@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/census.hpp"
 #include "sim/scenario.hpp"
 #include "sim/series.hpp"
 
@@ -13,21 +14,34 @@ namespace fulcrum {
 // One replicate's recorded series, quarter 0 (initial state) to the horizon.
 class Trajectory {
  public:
-  Trajectory(std::int64_t quarters_recorded, std::int64_t firms);
+  Trajectory(std::int64_t quarters_recorded, std::int64_t firms, std::int64_t segments);
 
   double& firm(FirmSeries series, std::int64_t quarter, std::int64_t firm_index);
   [[nodiscard]] double firm(FirmSeries series, std::int64_t quarter, std::int64_t firm_index) const;
   double& market(MarketSeries series, std::int64_t quarter);
   [[nodiscard]] double market(MarketSeries series, std::int64_t quarter) const;
+  // `series_index` indexes kSegmentSeries.
+  double& segment(std::size_t series_index, std::int64_t quarter, std::int64_t firm_index, std::int64_t segment_index);
+  [[nodiscard]] double segment(std::size_t series_index, std::int64_t quarter, std::int64_t firm_index,
+                               std::int64_t segment_index) const;
+  double& decile(std::int64_t quarter, std::int64_t firm_index, std::size_t decile_index);
+  [[nodiscard]] double decile(std::int64_t quarter, std::int64_t firm_index, std::size_t decile_index) const;
+  double& cohort(std::int64_t firm_index, std::int64_t cohort_quarter, std::int64_t quarter);
+  [[nodiscard]] double cohort(std::int64_t firm_index, std::int64_t cohort_quarter, std::int64_t quarter) const;
 
   [[nodiscard]] std::int64_t quarters_recorded() const { return quarters_recorded_; }
   [[nodiscard]] std::int64_t firms() const { return firms_; }
+  [[nodiscard]] std::int64_t segments() const { return segments_; }
 
  private:
   std::int64_t quarters_recorded_;
   std::int64_t firms_;
-  std::vector<double> firm_values_;    // [series][quarter][firm]
-  std::vector<double> market_values_;  // [series][quarter]
+  std::int64_t segments_;
+  std::vector<double> firm_values_;     // [series][quarter][firm]
+  std::vector<double> market_values_;   // [series][quarter]
+  std::vector<double> segment_values_;  // [series][quarter][firm][segment]
+  std::vector<double> deciles_;         // [quarter][firm][decile]
+  std::vector<double> cohorts_;         // [firm][cohort][quarter]
 };
 
 struct EnsembleResults {
@@ -36,6 +50,7 @@ struct EnsembleResults {
   std::int64_t replicates = 0;
   std::int64_t quarters_recorded = 0;
   std::vector<std::string> firm_names;
+  std::vector<std::string> segment_names;
   std::vector<Trajectory> runs;  // index point * replicates + replicate
 
   [[nodiscard]] const Trajectory& run(std::int64_t point, std::int64_t replicate) const {

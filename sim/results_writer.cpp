@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
 #include <cerrno>
 #include <cstring>
 
@@ -102,16 +103,45 @@ void write_coordinates(hid_t file, const EnsembleResults& results) {
   write_index("replicate", results.replicates);
   write_index("quarter", results.quarters_recorded);
 
-  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "copy the string type");
-  check(H5Tset_size(type, H5T_VARIABLE), "size a string type");
-  check(H5Tset_cset(type, H5T_CSET_UTF8), "set UTF-8");
-  std::vector<const char*> names;
-  for (const auto& name : results.firm_names) names.push_back(name.c_str());
-  const hsize_t dims[1] = {names.size()};
+  const auto write_names = [&](const char* name, const std::vector<std::string>& values) {
+    Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "copy the string type");
+    check(H5Tset_size(type, H5T_VARIABLE), "size a string type");
+    check(H5Tset_cset(type, H5T_CSET_UTF8), "set UTF-8");
+    std::vector<const char*> pointers;
+    for (const auto& value : values) pointers.push_back(value.c_str());
+    const hsize_t dims[1] = {pointers.size()};
+    Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose, "create a dataspace");
+    Handle dataset(H5Dcreate2(coords, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
+                   fmt::format("create /coords/{}", name));
+    check(H5Dwrite(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()), fmt::format("write /coords/{}", name));
+  };
+  write_names("firm", results.firm_names);
+  write_names("segment", results.segment_names);
+
+  std::vector<double> deciles;
+  for (std::size_t d = 1; d <= kDeciles; ++d) deciles.push_back(static_cast<double>(d) / 10.0);
+  const hsize_t dims[1] = {deciles.size()};
   Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose, "create a dataspace");
-  Handle dataset(H5Dcreate2(coords, "firm", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
-                 "create /coords/firm");
-  check(H5Dwrite(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, names.data()), "write /coords/firm");
+  Handle dataset(H5Dcreate2(coords, "decile", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                 H5Dclose, "create /coords/decile");
+  check(H5Dwrite(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, deciles.data()), "write /coords/decile");
+}
+
+// A group of datasets, each gathered run by run in the dataset's own axis order.
+template <class Gather>
+void write_group(hid_t file, const char* group_name, std::size_t count, const std::vector<hsize_t>& dims,
+                 const std::string& dimension_names, const EnsembleResults& results,
+                 const std::function<SeriesSpec(std::size_t)>& spec_of, Gather gather) {
+  Handle group(H5Gcreate2(file, group_name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
+               fmt::format("create /{}", group_name));
+  hsize_t elements = 1;
+  for (const auto dim : dims) elements *= dim;
+  for (std::size_t k = 0; k < count; ++k) {
+    std::vector<double> values;
+    values.reserve(elements);
+    for (const Trajectory& run : results.runs) gather(run, k, values);
+    write_series(group, spec_of(k), dims, values, dimension_names);
+  }
 }
 
 void write_file(const EnsembleResults& results, const fs::path& path) {
@@ -128,31 +158,51 @@ void write_file(const EnsembleResults& results, const fs::path& path) {
   const auto replicates = static_cast<hsize_t>(results.replicates);
   const auto quarters = static_cast<hsize_t>(results.quarters_recorded);
   const auto firms = static_cast<hsize_t>(results.firm_names.size());
-  {
-    Handle group(H5Gcreate2(file, "series", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "create /series");
-    for (std::size_t s = 0; s < kFirmSeries.size(); ++s) {
-      std::vector<double> values;
-      values.reserve(points * replicates * quarters * firms);
-      for (const Trajectory& run : results.runs) {
-        for (std::int64_t q = 0; q < run.quarters_recorded(); ++q) {
-          for (std::int64_t f = 0; f < run.firms(); ++f) values.push_back(run.firm(FirmSeries(s), q, f));
-        }
-      }
-      write_series(group, kFirmSeries[s], {points, replicates, quarters, firms}, values,
-                   "point,replicate,quarter,firm");
-    }
-  }
-  {
-    Handle group(H5Gcreate2(file, "market", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "create /market");
-    for (std::size_t s = 0; s < kMarketSeries.size(); ++s) {
-      std::vector<double> values;
-      values.reserve(points * replicates * quarters);
-      for (const Trajectory& run : results.runs) {
-        for (std::int64_t q = 0; q < run.quarters_recorded(); ++q) values.push_back(run.market(MarketSeries(s), q));
-      }
-      write_series(group, kMarketSeries[s], {points, replicates, quarters}, values, "point,replicate,quarter");
-    }
-  }
+  const auto segments = static_cast<hsize_t>(results.segment_names.size());
+  const auto q_count = results.quarters_recorded;
+  const auto f_count = static_cast<std::int64_t>(firms);
+  const auto s_count = static_cast<std::int64_t>(segments);
+
+  write_group(file, "series", kFirmSeries.size(), {points, replicates, quarters, firms}, "point,replicate,quarter,firm",
+              results, [](std::size_t k) { return kFirmSeries[k]; },
+              [&](const Trajectory& run, std::size_t k, std::vector<double>& values) {
+                for (std::int64_t q = 0; q < q_count; ++q) {
+                  for (std::int64_t f = 0; f < f_count; ++f) values.push_back(run.firm(FirmSeries(k), q, f));
+                }
+              });
+  write_group(file, "market", kMarketSeries.size(), {points, replicates, quarters}, "point,replicate,quarter", results,
+              [](std::size_t k) { return kMarketSeries[k]; },
+              [&](const Trajectory& run, std::size_t k, std::vector<double>& values) {
+                for (std::int64_t q = 0; q < q_count; ++q) values.push_back(run.market(MarketSeries(k), q));
+              });
+  write_group(file, "series_by_segment", kSegmentSeries.size(), {points, replicates, quarters, firms, segments},
+              "point,replicate,quarter,firm,segment", results,
+              [](std::size_t k) { return kFirmSeries[static_cast<std::size_t>(kSegmentSeries[k])]; },
+              [&](const Trajectory& run, std::size_t k, std::vector<double>& values) {
+                for (std::int64_t q = 0; q < q_count; ++q) {
+                  for (std::int64_t f = 0; f < f_count; ++f) {
+                    for (std::int64_t g = 0; g < s_count; ++g) values.push_back(run.segment(k, q, f, g));
+                  }
+                }
+              });
+  write_group(file, "distributions", 1, {points, replicates, quarters, firms, kDeciles},
+              "point,replicate,quarter,firm,decile", results, [](std::size_t) { return kSatisfactionDeciles; },
+              [&](const Trajectory& run, std::size_t, std::vector<double>& values) {
+                for (std::int64_t q = 0; q < q_count; ++q) {
+                  for (std::int64_t f = 0; f < f_count; ++f) {
+                    for (std::size_t d = 0; d < kDeciles; ++d) values.push_back(run.decile(q, f, d));
+                  }
+                }
+              });
+  write_group(file, "cohorts", 1, {points, replicates, firms, quarters, quarters}, "point,replicate,firm,cohort,quarter",
+              results, [](std::size_t) { return kCohortsActive; },
+              [&](const Trajectory& run, std::size_t, std::vector<double>& values) {
+                for (std::int64_t f = 0; f < f_count; ++f) {
+                  for (std::int64_t c = 0; c < q_count; ++c) {
+                    for (std::int64_t q = 0; q < q_count; ++q) values.push_back(run.cohort(f, c, q));
+                  }
+                }
+              });
   check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush the file");
   file.close("close the file");
 }

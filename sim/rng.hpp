@@ -19,6 +19,7 @@ enum class StreamPurpose : std::uint64_t {
   adoption = 4,
   network_statistics = 5,
   value_fit = 6,
+  segment_assignment = 7,
 };
 
 struct StreamKey {

@@ -4,6 +4,9 @@
 // here carry no defaults on purpose: a Scenario comes only from default_scenario() or the loader.
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <variant>
+#include <vector>
 
 namespace fulcrum {
 
@@ -99,6 +102,26 @@ struct WordOfMouthParameters {
   double satisfaction_influence;  // satisfaction points per unit of net word-of-mouth signal
 };
 
+// A segment of the market as the scenario describes it (`[segments.<name>]`): its share of the
+// population and the per-segment parameters (`customers.*`, `churn.*`) that differ from the market-wide
+// ones, as (path, value) pairs already checked against the registry. resolve_segments() turns these into
+// full parameter sets at set-up.
+struct SegmentDefinition {
+  std::string name;
+  double share;
+  std::vector<std::pair<std::string, std::variant<double, std::int64_t, bool, std::string>>> overrides;
+};
+
+// A segment with every parameter resolved: the market-wide values with the segment's overrides applied.
+struct Segment {
+  std::string name;
+  double share;
+  CustomerParameters customers;
+  ChurnParameters churn;
+};
+
+inline constexpr std::size_t kMaxSegments = 64;
+
 struct Scenario {
   SimulationSettings simulation;
   MarketParameters market;
@@ -109,6 +132,8 @@ struct Scenario {
   FinanceParameters finance;
   NetworkParameters network;
   WordOfMouthParameters word_of_mouth;
+  // Empty when the scenario names no segment: then one segment "all" has the market-wide parameters.
+  std::vector<SegmentDefinition> segments;
 };
 
 }  // namespace fulcrum

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 #include <fstream>
 #include <sstream>
 #include <toml++/toml.h>
@@ -104,23 +106,127 @@ void assign_checked(Scenario& scenario, const ParameterSpec& spec, ParameterValu
   spec.assign(scenario, value);
 }
 
-void apply_table(Scenario& scenario, const toml::table& table, const std::string& prefix,
-                 const std::string& file) {
+// A segment as the files and overrides describe it so far; becomes a SegmentDefinition at the end.
+struct SegmentDraft {
+  std::string name;
+  SourceLocation first_seen;
+  std::optional<double> share;
+  std::vector<std::pair<std::string, ParameterValue>> overrides;  // per-segment path -> value
+
+  void set(const std::string& path, ParameterValue value) {
+    for (auto& [existing, old] : overrides) {
+      if (existing == path) {
+        old = std::move(value);
+        return;
+      }
+    }
+    overrides.emplace_back(path, std::move(value));
+  }
+};
+
+struct Loading {
+  Scenario scenario = default_scenario();
+  std::vector<SegmentDraft> segments;  // in order of first appearance
+
+  SegmentDraft& segment(const std::string& name, const SourceLocation& where) {
+    for (auto& draft : segments) {
+      if (draft.name == name) return draft;
+    }
+    segments.push_back({name, where, std::nullopt, {}});
+    return segments.back();
+  }
+};
+
+// One per-segment value: `inner` is the path inside the segment ("share", "customers.price_sensitivity").
+void set_segment_value(SegmentDraft& draft, const std::string& inner, const ParameterValue& value,
+                       const ParameterSpec& spec, const SourceLocation& where) {
+  const std::string full = "segments." + draft.name + "." + inner;
+  if (std::string problem = spec.check(value); !problem.empty()) throw InputError(where, full, std::move(problem));
+  if (inner == "share") {
+    draft.share = std::get<double>(value);
+  } else {
+    draft.set(inner, value);
+  }
+}
+
+// The spec a path inside a segment names, or nullptr.
+const ParameterSpec* segment_spec(const std::string& inner) {
+  if (inner == "share") return &segment_share_parameter();
+  const ParameterSpec* spec = find_parameter(inner);
+  return spec && spec->per_segment ? spec : nullptr;
+}
+
+bool is_segment_table(const std::string& inner) {
+  const std::string with_dot = inner + ".";
+  return std::any_of(parameter_registry().begin(), parameter_registry().end(), [&](const ParameterSpec& spec) {
+    return spec.per_segment && spec.path.starts_with(with_dot);
+  });
+}
+
+void apply_segment_table(SegmentDraft& draft, const toml::table& table, const std::string& prefix,
+                         const std::string& file) {
+  for (const auto& [key, node] : table) {
+    const std::string inner = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
+    const std::string full = "segments." + draft.name + "." + inner;
+    if (const ParameterSpec* spec = segment_spec(inner)) {
+      const SourceLocation where = location_of(node.source(), file);
+      set_segment_value(draft, inner, convert(node, *spec, where), *spec, where);
+    } else if (is_segment_table(inner) && node.is_table()) {
+      apply_segment_table(draft, *node.as_table(), inner, file);
+    } else {
+      throw InputError(location_of(key.source(), file), full,
+                       fmt::format("unknown per-segment {}{}", node.is_table() ? "table" : "parameter",
+                                   did_you_mean(full)));
+    }
+  }
+}
+
+void apply_segments(Loading& loading, const toml::node& node, const SourceLocation& where, const std::string& file) {
+  const auto* segments = node.as_table();
+  if (!segments) {
+    throw InputError(where, "segments", fmt::format("expected a table of named segments, found {}", toml_type_name(node)));
+  }
+  // toml++ iterates keys alphabetically; segments keep the order in which the file lists them.
+  std::vector<std::pair<const toml::key*, const toml::node*>> listed;
+  for (const auto& [key, segment] : *segments) listed.emplace_back(&key, &segment);
+  std::stable_sort(listed.begin(), listed.end(), [](const auto& a, const auto& b) {
+    const auto& x = a.first->source().begin;
+    const auto& y = b.first->source().begin;
+    return x.line != y.line ? x.line < y.line : x.column < y.column;
+  });
+  for (const auto& [key_pointer, segment_pointer] : listed) {
+    const toml::key& key = *key_pointer;
+    const toml::node& segment = *segment_pointer;
+    const std::string name(key.str());
+    const SourceLocation key_location = location_of(key.source(), file);
+    const auto* table = segment.as_table();
+    if (!table) {
+      throw InputError(key_location, "segments." + name,
+                       fmt::format("expected a table (a segment with its share and parameters), found {}",
+                                   toml_type_name(segment)));
+    }
+    apply_segment_table(loading.segment(name, key_location), *table, "", file);
+  }
+}
+
+void apply_table(Loading& loading, const toml::table& table, const std::string& prefix, const std::string& file) {
   for (const auto& [key, node] : table) {
     const std::string name(key.str());
     if (prefix.empty() && name == "extends") continue;  // resolved by load_chain before this
     const std::string path = prefix.empty() ? name : prefix + "." + name;
     const SourceLocation key_location = location_of(key.source(), file);
-    if (const ParameterSpec* spec = find_parameter(path)) {
+    if (prefix.empty() && name == "segments") {
+      apply_segments(loading, node, key_location, file);
+    } else if (const ParameterSpec* spec = find_parameter(path)) {
       const SourceLocation where = location_of(node.source(), file);
-      assign_checked(scenario, *spec, convert(node, *spec, where), where, fs::path(file).parent_path());
+      assign_checked(loading.scenario, *spec, convert(node, *spec, where), where, fs::path(file).parent_path());
     } else if (is_parameter_table(path)) {
       const auto* inner = node.as_table();
       if (!inner) {
         throw InputError(key_location, path, fmt::format("expected a table of parameters, found {}",
                                                          toml_type_name(node)));
       }
-      apply_table(scenario, *inner, path, file);
+      apply_table(loading, *inner, path, file);
     } else {
       throw InputError(key_location, path, fmt::format("unknown {}{}", node.is_table() ? "table" : "parameter",
                                                        did_you_mean(path)));
@@ -151,7 +257,7 @@ toml::table parse_file(const fs::path& file, const SourceLocation& referenced_fr
 }
 
 // Applies `file` after everything it extends, so a child's values override its parent's.
-void load_chain(Scenario& scenario, const fs::path& file, std::vector<fs::path>& chain,
+void load_chain(Loading& loading, const fs::path& file, std::vector<fs::path>& chain,
                 const SourceLocation& referenced_from) {
   const fs::path canonical = fs::weakly_canonical(file);
   for (const auto& visited : chain) {
@@ -171,10 +277,63 @@ void load_chain(Scenario& scenario, const fs::path& file, std::vector<fs::path>&
       throw InputError(where, "extends", fmt::format("expected a file name string, found {}",
                                                      toml_type_name(*parent)));
     }
-    load_chain(scenario, file.parent_path() / parent_name->get(), chain, where);
+    load_chain(loading, file.parent_path() / parent_name->get(), chain, where);
   }
-  apply_table(scenario, table, "", file.string());
+  apply_table(loading, table, "", file.string());
   chain.pop_back();
+}
+
+// Reads the value of an override as TOML (12, 0.5, true, "beta"); a bare word is accepted for strings.
+ParameterValue override_value(const std::string& text, const ParameterSpec& spec, const std::string& path,
+                              const SourceLocation& where) {
+  toml::table parsed;
+  try {
+    parsed = toml::parse("value = " + text);
+  } catch (const toml::parse_error&) {
+    if (spec.type == ParameterType::text || spec.type == ParameterType::choice) return text;
+    throw InputError(where, path, fmt::format("'{}' is not {}", text, expected_type(spec.type)));
+  }
+  return convert(*parsed.get("value"), spec, where);
+}
+
+void apply_override(Loading& loading, std::string_view assignment, int argument_number) {
+  const SourceLocation where{fmt::format("--set argument {} ('{}')", argument_number, assignment)};
+  const auto equals = assignment.find('=');
+  if (equals == std::string_view::npos) throw InputError(where, "", "expected path=value, e.g. --set firm.price=12");
+  std::string path(assignment.substr(0, equals));
+  std::string text(assignment.substr(equals + 1));
+  const auto trim = [](std::string& s) {
+    s.erase(0, s.find_first_not_of(" \t"));
+    s.erase(s.find_last_not_of(" \t") + 1);
+  };
+  trim(path);
+  trim(text);
+  if (path.empty()) throw InputError(where, "", "missing parameter path before '='");
+  if (path.starts_with("segments.")) {
+    const auto dot = path.find('.', 9);
+    const std::string name = path.substr(9, dot == std::string::npos ? std::string::npos : dot - 9);
+    const std::string inner = dot == std::string::npos ? "" : path.substr(dot + 1);
+    const ParameterSpec* spec = segment_spec(inner);
+    if (name.empty() || !spec) throw InputError(where, path, "unknown per-segment parameter" + did_you_mean(path));
+    if (text.empty()) throw InputError(where, path, "missing value after '='");
+    set_segment_value(loading.segment(name, where), inner, override_value(text, *spec, path, where), *spec, where);
+    return;
+  }
+  const ParameterSpec* spec = find_parameter(path);
+  if (!spec) throw InputError(where, path, "unknown parameter" + did_you_mean(path));
+  if (text.empty()) throw InputError(where, path, "missing value after '='");
+  assign_checked(loading.scenario, *spec, override_value(text, *spec, path, where), where);
+}
+
+// Turns the drafts into the scenario's segment definitions; every segment needs its share.
+void finish_segments(Loading& loading) {
+  for (const SegmentDraft& draft : loading.segments) {
+    if (!draft.share) {
+      throw InputError(draft.first_seen, "segments." + draft.name + ".share",
+                       "missing: every segment needs its share of the population");
+    }
+    loading.scenario.segments.push_back({draft.name, *draft.share, draft.overrides});
+  }
 }
 
 }  // namespace
@@ -186,48 +345,15 @@ void set_parameter(Scenario& scenario, std::string_view path, const ParameterVal
   assign_checked(scenario, *spec, value, {source});
 }
 
-void apply_override(Scenario& scenario, std::string_view assignment, int argument_number) {
-  const std::string source = fmt::format("--set argument {} ('{}')", argument_number, assignment);
-  const auto equals = assignment.find('=');
-  if (equals == std::string_view::npos) {
-    throw InputError({source}, "", "expected path=value, e.g. --set firm.price=12");
-  }
-  std::string path(assignment.substr(0, equals));
-  std::string text(assignment.substr(equals + 1));
-  const auto trim = [](std::string& s) {
-    s.erase(0, s.find_first_not_of(" \t"));
-    s.erase(s.find_last_not_of(" \t") + 1);
-  };
-  trim(path);
-  trim(text);
-  if (path.empty()) throw InputError({source}, "", "missing parameter path before '='");
-  const ParameterSpec* spec = find_parameter(path);
-  if (!spec) throw InputError({source}, path, "unknown parameter" + did_you_mean(path));
-  if (text.empty()) throw InputError({source}, path, "missing value after '='");
-
-  // The value is read as TOML (12, 0.5, true, "beta"); a bare word is accepted for string parameters.
-  toml::table parsed;
-  try {
-    parsed = toml::parse("value = " + text);
-  } catch (const toml::parse_error&) {
-    if (spec->type == ParameterType::text || spec->type == ParameterType::choice) {
-      assign_checked(scenario, *spec, ParameterValue{text}, {source});
-      return;
-    }
-    throw InputError({source}, path, fmt::format("'{}' is not {}", text, expected_type(spec->type)));
-  }
-  const toml::node* node = parsed.get("value");
-  assign_checked(scenario, *spec, convert(*node, *spec, {source}), {source});
-}
-
 Scenario load_scenario(const fs::path& file, const std::vector<std::string>& overrides) {
-  Scenario scenario = default_scenario();
+  Loading loading;
   std::vector<fs::path> chain;
-  load_chain(scenario, file, chain, {file.string()});
+  load_chain(loading, file, chain, {file.string()});
   int argument_number = 0;
-  for (const auto& assignment : overrides) apply_override(scenario, assignment, ++argument_number);
-  check_consistency(scenario, file.string());
-  return scenario;
+  for (const auto& assignment : overrides) apply_override(loading, assignment, ++argument_number);
+  finish_segments(loading);
+  check_consistency(loading.scenario, file.string());
+  return std::move(loading.scenario);
 }
 
 }  // namespace fulcrum

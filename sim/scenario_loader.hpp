@@ -12,11 +12,8 @@
 namespace fulcrum {
 
 // Loads `file` (and the chain of files it extends), then applies `overrides` ("path=value", as given
-// to --set), then checks cross-parameter rules. Throws InputError on any bad input.
+// to --set, including segments.<name>.<path>), then checks cross-parameter rules. Throws InputError on any bad input.
 Scenario load_scenario(const std::filesystem::path& file, const std::vector<std::string>& overrides = {});
-
-// Applies one "path=value" override; `argument_number` (1-based) names it in error messages.
-void apply_override(Scenario& scenario, std::string_view assignment, int argument_number);
 
 // Sets one parameter from a value already typed by the caller (e.g. --seed), with the range check.
 void set_parameter(Scenario& scenario, std::string_view path, const ParameterValue& value,

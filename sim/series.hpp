@@ -51,6 +51,23 @@ enum class MarketSeries : int { FULCRUM_MARKET_SERIES(FULCRUM_SERIES_ENUMERATOR)
 inline constexpr std::array kFirmSeries{FULCRUM_FIRM_SERIES(FULCRUM_SERIES_SPEC)};
 inline constexpr std::array kMarketSeries{FULCRUM_MARKET_SERIES(FULCRUM_SERIES_SPEC)};
 
+// Per firm and segment: /series_by_segment/<name>, shaped [point, replicate, quarter, firm, segment].
+// The firm series that can be split by segment; name, unit and description are the firm series'.
+inline constexpr std::array kSegmentSeries{
+    FirmSeries::customers_active, FirmSeries::acquired,  FirmSeries::churned,  FirmSeries::units_sold,
+    FirmSeries::revenue,          FirmSeries::satisfaction_mean, FirmSeries::trust_mean, FirmSeries::promoters,
+    FirmSeries::passives,         FirmSeries::detractors, FirmSeries::nps};
+
+// /distributions/satisfaction_deciles, shaped [point, replicate, quarter, firm, decile].
+inline constexpr SeriesSpec kSatisfactionDeciles{
+    "satisfaction_deciles", "points (0-10)",
+    "Satisfaction of the firm's active customers at the 10%, 20%, ..., 90% quantiles; NaN when there are none"};
+
+// /cohorts/active, shaped [point, replicate, firm, cohort, quarter].
+inline constexpr SeriesSpec kCohortsActive{
+    "active", "customers",
+    "Customers acquired in quarter `cohort` (0: customers at the start) still active at quarter `quarter`"};
+
 #undef FULCRUM_SERIES_ENUMERATOR
 #undef FULCRUM_SERIES_SPEC
 

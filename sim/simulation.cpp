@@ -3,10 +3,10 @@
 #include <atomic>
 #include <cmath>
 #include <exception>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <thread>
-#include <limits>
 
 #include "models/accounting.hpp"
 #include "models/adoption.hpp"
@@ -18,68 +18,77 @@
 namespace fulcrum {
 namespace {
 
-using BlockTallies = std::vector<std::vector<FirmTally>>;  // [block][firm]
-
-BlockTallies make_block_tallies(const World& world) {
-  return BlockTallies(static_cast<std::size_t>(world.blocks()), std::vector<FirmTally>(world.firms.size()));
-}
-
-// Sums block tallies in block order: the same totals, bit for bit, whatever the thread count.
-std::vector<FirmTally> sum_blocks(const BlockTallies& tallies, std::size_t firms) {
-  std::vector<FirmTally> total(firms);
-  for (const auto& block : tallies) {
-    for (std::size_t firm = 0; firm < firms; ++firm) total[firm] += block[firm];
-  }
-  return total;
-}
-
-// Stocks and means of the state as it stands: active customers, units, satisfaction, expectation.
-void measure_block(const CustomerState& customers, CustomerRange range, std::vector<FirmTally>& firms,
-                   MarketTally& market) {
-  for (Eigen::Index i = range.begin; i < range.end; ++i) {
-    switch (customers.status[i]) {
-      case customer_status::prospect: ++market.prospects; break;
-      case customer_status::lapsed: ++market.lapsed; break;
-      default: {
-        FirmTally& firm = firms[static_cast<std::size_t>(customers.firm[i])];
-        ++firm.active;
-        firm.units_sold += customers.spend[i];
-        firm.satisfaction_sum += customers.satisfaction[i];
-        firm.expectation_sum += customers.expectation[i];
-        firm.trust_sum += customers.trust[i];
-        firm.reference_price_sum += customers.reference_price[i];
-        switch (nps_category(customers.satisfaction[i])) {
-          case NpsCategory::promoter: ++firm.promoters; break;
-          case NpsCategory::passive: ++firm.passives; break;
-          case NpsCategory::detractor: ++firm.detractors; break;
-        }
-      }
-    }
-  }
-}
-
 std::uint64_t stream_seed(const World& world) { return static_cast<std::uint64_t>(world.scenario->simulation.seed); }
 
 double mean_or_nan(double sum, std::int64_t count) {
   return count > 0 ? sum / static_cast<double>(count) : std::numeric_limits<double>::quiet_NaN();
 }
 
-}  // namespace
-
-Simulation::Simulation(const Scenario& scenario, const SocialNetwork& network, std::uint64_t replicate, int threads)
-    : world_(make_world(scenario, network, replicate, threads)),
-      trajectory_(scenario.simulation.quarters + 1, static_cast<std::int64_t>(world_.firms.size())) {
-  record(take_census(), make_block_tallies(world_), std::vector<QuarterBooks>(world_.firms.size()));
+// The series a tally determines: counts, and means over active customers. Money comes from the books.
+double tally_value(FirmSeries series, const FirmTally& stock, const FirmTally& flow, std::int64_t quarter,
+                   double population) {
+  switch (series) {
+    case FirmSeries::customers_active: return static_cast<double>(stock.active);
+    case FirmSeries::acquired: return static_cast<double>(flow.acquired);
+    case FirmSeries::churned: return static_cast<double>(flow.churned);
+    case FirmSeries::churned_by_life_event: return static_cast<double>(flow.churned_by_life_event);
+    case FirmSeries::life_events: return static_cast<double>(flow.life_events);
+    case FirmSeries::units_sold: return quarter == 0 ? 0.0 : stock.units_sold;  // nothing is sold at quarter 0
+    case FirmSeries::penetration: return static_cast<double>(stock.active) / population;
+    case FirmSeries::satisfaction_mean: return mean_or_nan(stock.satisfaction_sum, stock.active);
+    case FirmSeries::expectation_mean: return mean_or_nan(stock.expectation_sum, stock.active);
+    case FirmSeries::trust_mean: return mean_or_nan(stock.trust_sum, stock.active);
+    case FirmSeries::reference_price_mean: return mean_or_nan(stock.reference_price_sum, stock.active);
+    case FirmSeries::promoters: return static_cast<double>(stock.promoters);
+    case FirmSeries::passives: return static_cast<double>(stock.passives);
+    case FirmSeries::detractors: return static_cast<double>(stock.detractors);
+    case FirmSeries::nps: return mean_or_nan(100.0 * static_cast<double>(stock.promoters - stock.detractors), stock.active);
+    default: return std::numeric_limits<double>::quiet_NaN();  // money series: see record()
+  }
 }
 
-void Simulation::churn_phase(BlockTallies& flows) {
-  const Scenario& scenario = *world_.scenario;
+}  // namespace
+
+Simulation::Simulation(const Scenario& scenario, const Market& market, std::uint64_t replicate, int threads)
+    : world_(make_world(scenario, market, replicate, threads)),
+      trajectory_(scenario.simulation.quarters + 1, static_cast<std::int64_t>(world_.firms.size()),
+                  static_cast<std::int64_t>(world_.segment_count())) {
+  record(take_census(), std::vector<FirmTally>(cells()), std::vector<QuarterBooks>(world_.firms.size()));
+}
+
+std::size_t Simulation::cells() const { return world_.firms.size() * world_.segment_count(); }
+
+Simulation::BlockFlows Simulation::make_block_flows() const {
+  return BlockFlows(static_cast<std::size_t>(world_.blocks()), std::vector<FirmTally>(cells()));
+}
+
+std::vector<FirmTally> Simulation::sum_flows(const BlockFlows& flows) const {
+  // Block order: the same totals, bit for bit, whatever the thread count.
+  std::vector<FirmTally> total(cells());
+  for (const auto& block : flows) {
+    for (std::size_t cell = 0; cell < total.size(); ++cell) total[cell] += block[cell];
+  }
+  return total;
+}
+
+Census Simulation::take_census() const {
+  const Census empty(world_.firms.size(), world_.segment_count(), static_cast<std::size_t>(trajectory_.quarters_recorded()));
+  std::vector<Census> blocks(static_cast<std::size_t>(world_.blocks()), empty);
+  for_each_block(world_, [&](Eigen::Index block) {
+    census_block(world_.customers, block_range(block, world_.customers.size()), blocks[static_cast<std::size_t>(block)]);
+  });
+  Census total = empty;
+  for (const auto& block : blocks) total += block;
+  return total;
+}
+
+void Simulation::churn_phase(BlockFlows& flows) {
   for_each_block(world_, [&](Eigen::Index block) {
     RandomEngine stream = make_stream({stream_seed(world_), world_.replicate, StreamPurpose::churn,
                                        static_cast<std::uint64_t>(world_.quarter), 0,
                                        static_cast<std::uint64_t>(block)});
-    churn_block(world_.customers, block_range(block, world_.customers.size()), scenario.churn, scenario.customers,
-                stream, flows[static_cast<std::size_t>(block)]);
+    churn_block(world_.customers, block_range(block, world_.customers.size()), world_.market->segments, stream,
+                flows[static_cast<std::size_t>(block)]);
   });
 }
 
@@ -98,106 +107,102 @@ VoiceTotals Simulation::listen() {
   return total;
 }
 
-void Simulation::adoption_phase(BlockTallies& flows) {
+void Simulation::adoption_phase(BlockFlows& flows) {
   const Scenario& scenario = *world_.scenario;
   const auto substeps = scenario.simulation.substeps;
   const double dt = 1.0 / static_cast<double>(substeps);
-  const JoiningTerms terms = joining_terms(scenario, 0);
+  // One firm for now: every adopter joins firm 0, whose cells come first.
+  const std::vector<JoiningTerms> terms = joining_terms(*world_.market, world_.firms[0].parameters, 0);
   // What prospects hear is refreshed every sub-step: new adopters start talking at once.
   for (std::int64_t substep = 0; substep < substeps; ++substep) {
     const VoiceTotals totals = listen();
-    const AdoptionSignal signal{*world_.network, world_.voice_to_prospects, totals.to_prospects};
+    const AdoptionSignal signal{world_.market->network, world_.voice_to_prospects, totals.to_prospects};
     for_each_block(world_, [&](Eigen::Index block) {
       RandomEngine stream = make_stream({stream_seed(world_), world_.replicate, StreamPurpose::adoption,
                                          static_cast<std::uint64_t>(world_.quarter),
                                          static_cast<std::uint64_t>(substep), static_cast<std::uint64_t>(block)});
+      std::vector<FirmTally>& cells_of_block = flows[static_cast<std::size_t>(block)];
       adopt_block(world_.customers, block_range(block, world_.customers.size()), scenario.adoption, dt, signal,
-                  terms, world_.quarter, stream, flows[static_cast<std::size_t>(block)][0]);
+                  terms, world_.quarter, stream, std::span(cells_of_block.data(), world_.segment_count()));
     });
   }
 }
 
 void Simulation::perception_phase() {
-  const Scenario& scenario = *world_.scenario;
   std::vector<Offer> offers;
   for (const Firm& firm : world_.firms) {
     offers.push_back({firm.parameters.value_delivered, firm.parameters.promise, firm.parameters.price});
   }
   const VoiceTotals totals = listen();
-  const WordOfMouthHeard heard{*world_.network, world_.voice_to_customers, totals.to_customers};
+  const WordOfMouthHeard heard{world_.market->network, world_.voice_to_customers, totals.to_customers};
   for_each_block(world_, [&](Eigen::Index block) {
-    perceive_block(world_.customers, block_range(block, world_.customers.size()), scenario.customers,
-                   scenario.word_of_mouth, heard, offers);
+    perceive_block(world_.customers, block_range(block, world_.customers.size()), world_.market->segments,
+                   world_.scenario->word_of_mouth, heard, offers);
   });
 }
 
 void Simulation::step() {
   ++world_.quarter;
-  BlockTallies flows = make_block_tallies(world_);
-  churn_phase(flows);
-  adoption_phase(flows);
+  BlockFlows block_flows = make_block_flows();
+  churn_phase(block_flows);
+  adoption_phase(block_flows);
   perception_phase();
 
   const Census census = take_census();
-  const std::vector<FirmTally> firm_flows = sum_blocks(flows, world_.firms.size());
+  const std::vector<FirmTally> flows = sum_flows(block_flows);
   std::vector<QuarterBooks> books;
   for (std::size_t firm = 0; firm < world_.firms.size(); ++firm) {
     Firm& accounts = world_.firms[firm];
-    const std::int64_t served = firm_flows[firm].life_events - firm_flows[firm].churned_by_life_event;
-    books.push_back(close_quarter(census.firms[firm].units_sold, served, accounts.parameters));
+    std::int64_t served = 0;  // life events handled without losing the customer
+    for (std::size_t segment = 0; segment < world_.segment_count(); ++segment) {
+      const FirmTally& flow = flows[firm * world_.segment_count() + segment];
+      served += flow.life_events - flow.churned_by_life_event;
+    }
+    books.push_back(close_quarter(census.firm_total(firm).units_sold, served, accounts.parameters));
     accounts.cash = add_cents(accounts.cash, books.back().profit, "cash");
     accounts.profit_npv += to_currency(books.back().profit) * discount_factor(world_.scenario->finance, world_.quarter);
   }
   record(census, flows, books);
 }
 
-Simulation::Census Simulation::take_census() const {
-  BlockTallies stocks = make_block_tallies(world_);
-  std::vector<MarketTally> markets(static_cast<std::size_t>(world_.blocks()));
-  for_each_block(world_, [&](Eigen::Index block) {
-    measure_block(world_.customers, block_range(block, world_.customers.size()),
-                  stocks[static_cast<std::size_t>(block)], markets[static_cast<std::size_t>(block)]);
-  });
-  Census census{sum_blocks(stocks, world_.firms.size()), {}};
-  for (const auto& block : markets) {
-    census.market.prospects += block.prospects;
-    census.market.lapsed += block.lapsed;
-  }
-  return census;
-}
-
-void Simulation::record(const Census& census, const BlockTallies& flows, const std::vector<QuarterBooks>& books) {
-  const std::vector<FirmTally> firm_flows = sum_blocks(flows, world_.firms.size());
-  const MarketTally& market = census.market;
+void Simulation::record(const Census& census, const std::vector<FirmTally>& flows, const std::vector<QuarterBooks>& books) {
   const std::int64_t q = world_.quarter;
   const double population = static_cast<double>(world_.customers.size());
+  const std::size_t segments = world_.segment_count();
   for (std::size_t f = 0; f < world_.firms.size(); ++f) {
     const auto firm = static_cast<std::int64_t>(f);
-    const FirmTally& stock = census.firms[f];
-    trajectory_.firm(FirmSeries::customers_active, q, firm) = static_cast<double>(stock.active);
-    trajectory_.firm(FirmSeries::acquired, q, firm) = static_cast<double>(firm_flows[f].acquired);
-    trajectory_.firm(FirmSeries::churned, q, firm) = static_cast<double>(firm_flows[f].churned);
-    trajectory_.firm(FirmSeries::churned_by_life_event, q, firm) = static_cast<double>(firm_flows[f].churned_by_life_event);
-    trajectory_.firm(FirmSeries::life_events, q, firm) = static_cast<double>(firm_flows[f].life_events);
-    trajectory_.firm(FirmSeries::units_sold, q, firm) = q == 0 ? 0.0 : stock.units_sold;
+    const FirmTally stock = census.firm_total(f);
+    FirmTally flow;
+    for (std::size_t s = 0; s < segments; ++s) flow += flows[f * segments + s];
+    for (std::size_t s = 0; s < kFirmSeries.size(); ++s) {
+      trajectory_.firm(FirmSeries(s), q, firm) = tally_value(FirmSeries(s), stock, flow, q, population);
+    }
     trajectory_.firm(FirmSeries::revenue, q, firm) = to_currency(books[f].revenue);
     trajectory_.firm(FirmSeries::costs_total, q, firm) = to_currency(books[f].costs_total);
     trajectory_.firm(FirmSeries::profit, q, firm) = to_currency(books[f].profit);
     trajectory_.firm(FirmSeries::cash, q, firm) = to_currency(world_.firms[f].cash);
     trajectory_.firm(FirmSeries::profit_npv, q, firm) = world_.firms[f].profit_npv;
-    trajectory_.firm(FirmSeries::penetration, q, firm) = static_cast<double>(stock.active) / population;
-    trajectory_.firm(FirmSeries::satisfaction_mean, q, firm) = mean_or_nan(stock.satisfaction_sum, stock.active);
-    trajectory_.firm(FirmSeries::expectation_mean, q, firm) = mean_or_nan(stock.expectation_sum, stock.active);
-    trajectory_.firm(FirmSeries::trust_mean, q, firm) = mean_or_nan(stock.trust_sum, stock.active);
-    trajectory_.firm(FirmSeries::reference_price_mean, q, firm) = mean_or_nan(stock.reference_price_sum, stock.active);
-    trajectory_.firm(FirmSeries::promoters, q, firm) = static_cast<double>(stock.promoters);
-    trajectory_.firm(FirmSeries::passives, q, firm) = static_cast<double>(stock.passives);
-    trajectory_.firm(FirmSeries::detractors, q, firm) = static_cast<double>(stock.detractors);
-    trajectory_.firm(FirmSeries::nps, q, firm) =
-        mean_or_nan(100.0 * static_cast<double>(stock.promoters - stock.detractors), stock.active);
+
+    for (std::size_t s = 0; s < segments; ++s) {
+      const FirmTally& cell_stock = census.cells[f * segments + s];
+      const FirmTally& cell_flow = flows[f * segments + s];
+      for (std::size_t k = 0; k < kSegmentSeries.size(); ++k) {
+        const FirmSeries series = kSegmentSeries[k];
+        // A segment's revenue is its own units at the firm's price, rounded to the cent on its own.
+        const double value = series == FirmSeries::revenue
+                                 ? (q == 0 ? 0.0 : to_currency(to_cents(cell_stock.units_sold * world_.firms[f].parameters.price)))
+                                 : tally_value(series, cell_stock, cell_flow, q, population);
+        trajectory_.segment(k, q, firm, static_cast<std::int64_t>(s)) = value;
+      }
+    }
+    const auto deciles = satisfaction_deciles(census, f);
+    for (std::size_t d = 0; d < kDeciles; ++d) trajectory_.decile(q, firm, d) = deciles[d];
+    for (std::int64_t c = 0; c <= q; ++c) {
+      trajectory_.cohort(firm, c, q) = static_cast<double>(census.cohorts[f * census.cohort_quarters + static_cast<std::size_t>(c)]);
+    }
   }
-  trajectory_.market(MarketSeries::prospects, q) = static_cast<double>(market.prospects);
-  trajectory_.market(MarketSeries::lapsed, q) = static_cast<double>(market.lapsed);
+  trajectory_.market(MarketSeries::prospects, q) = static_cast<double>(census.market.prospects);
+  trajectory_.market(MarketSeries::lapsed, q) = static_cast<double>(census.market.lapsed);
 }
 
 void Simulation::run_to_horizon() {
@@ -205,11 +210,13 @@ void Simulation::run_to_horizon() {
 }
 
 EnsembleResults run_ensemble(const Scenario& scenario, const RunOptions& options) {
+  const Market market = build_market(scenario);
   EnsembleResults results;
   results.scenario = scenario;
   results.replicates = scenario.simulation.replicates;
   results.quarters_recorded = scenario.simulation.quarters + 1;
   results.firm_names = {scenario.firm.name};
+  for (const Segment& segment : market.segments) results.segment_names.push_back(segment.name);
 
   // Replicates are independent: spread them over workers first, and give each replicate the threads
   // left over for its blocks. Many short parallel regions inside small replicates would spend their
@@ -218,7 +225,6 @@ EnsembleResults run_ensemble(const Scenario& scenario, const RunOptions& options
   const int workers = static_cast<int>(std::min<std::int64_t>(std::max(1, options.threads), replicates));
   const int threads_per_replicate = std::max(1, options.threads / workers);
   const std::int64_t total = replicates * scenario.simulation.quarters;
-  const SocialNetwork network = market_network(scenario);
 
   std::vector<std::optional<Trajectory>> trajectories(static_cast<std::size_t>(replicates));
   std::atomic<std::int64_t> next_replicate{0};
@@ -229,7 +235,7 @@ EnsembleResults run_ensemble(const Scenario& scenario, const RunOptions& options
   const auto work = [&]() {
     try {
       for (std::int64_t replicate = next_replicate++; replicate < replicates; replicate = next_replicate++) {
-        Simulation simulation(scenario, network, static_cast<std::uint64_t>(replicate), threads_per_replicate);
+        Simulation simulation(scenario, market, static_cast<std::uint64_t>(replicate), threads_per_replicate);
         while (simulation.world().quarter < scenario.simulation.quarters) {
           simulation.step();
           if (options.progress) {

@@ -4,16 +4,17 @@
 #include <cstdint>
 #include <functional>
 
+#include "models/word_of_mouth.hpp"
+#include "sim/census.hpp"
 #include "sim/results.hpp"
 #include "sim/tally.hpp"
-#include "models/word_of_mouth.hpp"
 #include "sim/world.hpp"
 
 namespace fulcrum {
 
 class Simulation {
  public:
-  Simulation(const Scenario& scenario, const SocialNetwork& network, std::uint64_t replicate, int threads);
+  Simulation(const Scenario& scenario, const Market& market, std::uint64_t replicate, int threads);
 
   // Advances one quarter through the pipeline: life events and churn, adoption sub-steps (word of
   // mouth to prospects), perception (word of mouth to customers), books, record.
@@ -25,19 +26,18 @@ class Simulation {
   Trajectory take_trajectory() { return std::move(trajectory_); }
 
  private:
+  using BlockFlows = std::vector<std::vector<FirmTally>>;  // [block][tally_cell(firm, segment)]
+
+  [[nodiscard]] std::size_t cells() const;
+  [[nodiscard]] BlockFlows make_block_flows() const;
+  [[nodiscard]] std::vector<FirmTally> sum_flows(const BlockFlows& flows) const;
+  [[nodiscard]] Census take_census() const;
   // Every customer's voice, for the word of mouth of this step; the market totals for the complete graph.
   VoiceTotals listen();
-  void churn_phase(std::vector<std::vector<FirmTally>>& flows);
-  void adoption_phase(std::vector<std::vector<FirmTally>>& flows);
+  void churn_phase(BlockFlows& flows);
+  void adoption_phase(BlockFlows& flows);
   void perception_phase();
-  // Stocks of the state as it stands, per firm and for the market.
-  struct Census {
-    std::vector<FirmTally> firms;
-    MarketTally market;
-  };
-  [[nodiscard]] Census take_census() const;
-  void record(const Census& census, const std::vector<std::vector<FirmTally>>& flows,
-              const std::vector<QuarterBooks>& books);
+  void record(const Census& census, const std::vector<FirmTally>& flows, const std::vector<QuarterBooks>& books);
 
   World world_;
   Trajectory trajectory_;

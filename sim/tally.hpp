@@ -1,5 +1,5 @@
 #pragma once
-// What one block of customers contributes to a firm's quarter. Blocks fill their own tallies, which are
+// What one block of customers contributes to a firm's (or a firm's segment's) quarter. Blocks fill their own tallies, which are
 // then summed in block order, so totals do not depend on how blocks were spread over threads.
 #include <cstdint>
 #include <vector>
@@ -38,6 +38,11 @@ struct FirmTally {
     return *this;
   }
 };
+
+// Tallies are kept per (firm, segment) cell, firm-major; a firm's totals sum its cells.
+inline std::size_t tally_cell(std::int16_t firm, std::uint16_t segment, std::size_t segments) {
+  return static_cast<std::size_t>(firm) * segments + segment;
+}
 
 struct MarketTally {
   std::int64_t prospects = 0;

@@ -1,50 +1,91 @@
 #include "sim/world.hpp"
 
+#include <algorithm>
+#include <boost/random/uniform_int_distribution.hpp>
+#include <cmath>
+#include <numeric>
+
 #include "models/adoption.hpp"
 #include "models/churn.hpp"
 #include "models/perception.hpp"
+#include "sim/parameters.hpp"
 #include "sim/rng.hpp"
 
 namespace fulcrum {
 
-SocialNetwork market_network(const Scenario& scenario) {
-  const std::vector<std::uint16_t> one_block(static_cast<std::size_t>(scenario.market.population), 0);
-  return generate_network(scenario.network, scenario.market.population, one_block);
+std::vector<std::uint16_t> assign_segments(const std::vector<Segment>& segments, std::int64_t population,
+                                           std::uint64_t seed) {
+  // Largest-remainder apportionment: the market's composition is exact, not sampled.
+  std::vector<std::int64_t> counts(segments.size());
+  std::vector<std::pair<double, std::size_t>> remainders;
+  std::int64_t assigned = 0;
+  for (std::size_t s = 0; s < segments.size(); ++s) {
+    const double exact = segments[s].share * static_cast<double>(population);
+    counts[s] = static_cast<std::int64_t>(std::floor(exact));
+    assigned += counts[s];
+    remainders.emplace_back(exact - std::floor(exact), s);
+  }
+  std::stable_sort(remainders.begin(), remainders.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (std::size_t i = 0; assigned < population; ++i, ++assigned) ++counts[remainders[i % remainders.size()].second];
+
+  std::vector<std::uint16_t> segment_of;
+  segment_of.reserve(static_cast<std::size_t>(population));
+  for (std::size_t s = 0; s < segments.size(); ++s) segment_of.insert(segment_of.end(), static_cast<std::size_t>(counts[s]), static_cast<std::uint16_t>(s));
+  // Fisher-Yates, so that segments are not laid out along the network's vertex order.
+  RandomEngine engine = make_stream({seed, 0, StreamPurpose::segment_assignment, 0, 0, 0});
+  for (std::size_t i = segment_of.size(); i > 1; --i) {
+    boost::random::uniform_int_distribution<std::size_t> pick(0, i - 1);
+    std::swap(segment_of[i - 1], segment_of[pick(engine)]);
+  }
+  return segment_of;
 }
 
-World make_world(const Scenario& scenario, const SocialNetwork& network, std::uint64_t replicate, int threads) {
+Market build_market(const Scenario& scenario) {
+  Market market;
+  market.segments = resolve_segments(scenario);
+  market.segment_of = assign_segments(market.segments, scenario.market.population,
+                                      static_cast<std::uint64_t>(scenario.network.seed));
+  market.network = generate_network(scenario.network, scenario.market.population, market.segment_of);
+  return market;
+}
+
+std::vector<JoiningTerms> joining_terms(const Market& market, const FirmParameters& firm, std::int16_t firm_index) {
+  std::vector<JoiningTerms> terms;
+  for (const Segment& segment : market.segments) {
+    terms.push_back({firm_index,
+                     static_cast<float>(firm.promise),
+                     static_cast<float>(segment.customers.satisfaction_baseline),
+                     static_cast<float>(segment.customers.trust_initial),
+                     static_cast<float>(firm.price),
+                     static_cast<float>(segment.customers.spend_per_quarter)});
+  }
+  return terms;
+}
+
+World make_world(const Scenario& scenario, const Market& market, std::uint64_t replicate, int threads) {
   const auto population = static_cast<std::size_t>(scenario.market.population);
-  World world{&scenario, replicate, threads, 0, &network, CustomerState(scenario.market.population), {},
+  World world{&scenario, &market, replicate, threads, 0, CustomerState(scenario.market.population), {},
               std::vector<float>(population), std::vector<float>(population)};
   world.firms.push_back(Firm{scenario.firm, to_cents(scenario.firm.initial_cash)});
+  for (std::size_t i = 0; i < population; ++i) world.customers.segment[static_cast<Eigen::Index>(i)] = market.segment_of[i];
 
   const auto seed = static_cast<std::uint64_t>(scenario.simulation.seed);
-  const JoiningTerms terms = joining_terms(scenario, 0);
+  const std::vector<JoiningTerms> terms = joining_terms(market, scenario.firm, 0);
   for_each_block(world, [&](Eigen::Index block) {
     const CustomerRange range = block_range(block, world.customers.size());
-    RandomEngine propensity_stream = make_stream(
-        {seed, replicate, StreamPurpose::churn_propensity, 0, 0, static_cast<std::uint64_t>(block)});
-    draw_base_propensities(world.customers, range, scenario.churn, propensity_stream);
-    RandomEngine fit_stream = make_stream(
-        {seed, replicate, StreamPurpose::value_fit, 0, 0, static_cast<std::uint64_t>(block)});
-    draw_value_fit(world.customers, range, scenario.customers, fit_stream);
-    RandomEngine activity_stream = make_stream(
-        {seed, replicate, StreamPurpose::initial_activity, 0, 0, static_cast<std::uint64_t>(block)});
+    const auto block_key = static_cast<std::uint64_t>(block);
+    RandomEngine propensity_stream = make_stream({seed, replicate, StreamPurpose::churn_propensity, 0, 0, block_key});
+    draw_base_propensities(world.customers, range, market.segments, propensity_stream);
+    RandomEngine fit_stream = make_stream({seed, replicate, StreamPurpose::value_fit, 0, 0, block_key});
+    draw_value_fit(world.customers, range, market.segments, fit_stream);
+    RandomEngine activity_stream = make_stream({seed, replicate, StreamPurpose::initial_activity, 0, 0, block_key});
     for (Eigen::Index i = range.begin; i < range.end; ++i) {
-      if (uniform01(activity_stream) < scenario.market.initial_active_share) join(world.customers, i, terms, 0);
+      if (uniform01(activity_stream) < scenario.market.initial_active_share) {
+        join(world.customers, i, terms[world.customers.segment[i]], 0);
+      }
     }
   });
   return world;
-}
-
-JoiningTerms joining_terms(const Scenario& scenario, std::int16_t firm_index) {
-  const FirmParameters& firm = scenario.firm;
-  return {firm_index,
-          static_cast<float>(firm.promise),
-          static_cast<float>(scenario.customers.satisfaction_baseline),
-          static_cast<float>(scenario.customers.trust_initial),
-          static_cast<float>(firm.price),
-          static_cast<float>(scenario.customers.spend_per_quarter)};
 }
 
 }  // namespace fulcrum

@@ -1,5 +1,5 @@
 #pragma once
-// The World: everything one replicate evolves, quarter by quarter.
+// The World: everything one replicate evolves, quarter by quarter, and the Market all replicates share.
 #include <cstdint>
 #include <vector>
 
@@ -11,6 +11,20 @@
 
 namespace fulcrum {
 
+// What every replicate of a scenario shares: the resolved segments, each customer's segment and the
+// social network, built once from the network's own seed so replicates differ only in behaviour.
+struct Market {
+  std::vector<Segment> segments;
+  std::vector<std::uint16_t> segment_of;  // by customer, in the network's locality order
+  SocialNetwork network;
+};
+
+Market build_market(const Scenario& scenario);
+
+// Exactly round(share * population) customers per segment (largest remainders), in random order.
+std::vector<std::uint16_t> assign_segments(const std::vector<Segment>& segments, std::int64_t population,
+                                           std::uint64_t seed);
+
 struct Firm {
   FirmParameters parameters;
   Cents cash = 0;
@@ -19,10 +33,10 @@ struct Firm {
 
 struct World {
   const Scenario* scenario;  // outlives the World (owned by the caller)
+  const Market* market;      // shared by all replicates; outlives the World
   std::uint64_t replicate;
   int threads;
   int quarter = 0;
-  const SocialNetwork* network;  // shared by all replicates; outlives the World
   CustomerState customers;
   std::vector<Firm> firms;  // firm 0 is the focal firm
   // Scratch for word of mouth: what each customer says to prospects and to customers this step.
@@ -30,16 +44,15 @@ struct World {
   std::vector<float> voice_to_customers;
 
   [[nodiscard]] Eigen::Index blocks() const { return block_count(customers.size()); }
+  [[nodiscard]] std::size_t segment_count() const { return market->segments.size(); }
 };
 
-// What a prospect gets on joining `firm_index`: its promise, its price, the scenario's wallet.
-JoiningTerms joining_terms(const Scenario& scenario, std::int16_t firm_index);
+// What a prospect of each segment gets on joining `firm_index`: its promise, its price, the segment's
+// wallet, satisfaction baseline and initial trust. Indexed by segment.
+std::vector<JoiningTerms> joining_terms(const Market& market, const FirmParameters& firm, std::int16_t firm_index);
 
-// The market's social network, generated from the scenario (the same for every replicate).
-SocialNetwork market_network(const Scenario& scenario);
-
-// Quarter 0: every customer's base churn propensity drawn, the initially active customers placed.
-World make_world(const Scenario& scenario, const SocialNetwork& network, std::uint64_t replicate, int threads);
+// Quarter 0: every customer's segment, fit and base churn propensity set, the initial customers placed.
+World make_world(const Scenario& scenario, const Market& market, std::uint64_t replicate, int threads);
 
 // Runs `body(block)` for every block of customers, spread over the world's threads. Each block must
 // touch only its own customers and its own tally slot.

@@ -92,36 +92,46 @@ std::string json_string(const std::string& text) {
 }
 
 int params_command(const std::string& format) {
-  const auto& registry = parameter_registry();
+  // Every registered parameter, then the share every segment must have.
+  std::vector<const ParameterSpec*> listed;
+  for (const ParameterSpec& spec : parameter_registry()) listed.push_back(&spec);
+  listed.push_back(&segment_share_parameter());
+  const auto shown_default = [](const ParameterSpec& spec) {
+    return &spec == &segment_share_parameter() ? std::string("required") : format_value(spec.default_value);
+  };
   if (format == "json") {
     std::cout << "[\n";
-    for (std::size_t i = 0; i < registry.size(); ++i) {
-      const ParameterSpec& spec = registry[i];
+    for (std::size_t i = 0; i < listed.size(); ++i) {
+      const ParameterSpec& spec = *listed[i];
+      const std::string default_value = &spec == &segment_share_parameter() ? "null" : format_value(spec.default_value);
       std::cout << fmt::format(
-          "  {{\"path\": {}, \"type\": {}, \"default\": {}, \"unit\": {}, \"range\": {}, \"description\": {}}}{}\n",
-          json_string(spec.path), json_string(std::string(type_name(spec.type))), format_value(spec.default_value),
-          json_string(spec.unit), json_string(spec.allowed_range()), json_string(spec.description),
-          i + 1 < registry.size() ? "," : "");
+          "  {{\"path\": {}, \"type\": {}, \"default\": {}, \"unit\": {}, \"range\": {}, \"per_segment\": {}, "
+          "\"description\": {}}}{}\n",
+          json_string(spec.path), json_string(std::string(type_name(spec.type))), default_value,
+          json_string(spec.unit), json_string(spec.allowed_range()), spec.per_segment ? "true" : "false",
+          json_string(spec.description), i + 1 < listed.size() ? "," : "");
     }
     std::cout << "]\n";
   } else if (format == "markdown") {
     std::cout << "# Scenario parameters\n\n"
                  "Generated from the parameter registry (`sim/parameters.cpp`) by `fulcrum params --format "
                  "markdown`; do not edit by hand. Set them in a scenario file (`[table]` then `key = value`) "
-                 "or with `--set path=value`.\n\n"
-                 "| path | type | default | unit | allowed | description |\n"
-                 "|---|---|---|---|---|---|\n";
-    for (const ParameterSpec& spec : registry) {
-      std::cout << fmt::format("| `{}` | {} | `{}` | {} | {} | {} |\n", spec.path, type_name(spec.type),
-                               format_value(spec.default_value), escape_markdown(spec.unit),
-                               escape_markdown(spec.allowed_range()), escape_markdown(spec.description));
+                 "or with `--set path=value`. Parameters marked *per segment* can also be set for one segment "
+                 "as `segments.<name>.<path>` (e.g. `segments.price_sensitive.customers.price_sensitivity`).\n\n"
+                 "| path | type | default | unit | allowed | per segment | description |\n"
+                 "|---|---|---|---|---|---|---|\n";
+    for (const ParameterSpec* spec : listed) {
+      std::cout << fmt::format("| `{}` | {} | `{}` | {} | {} | {} | {} |\n", spec->path, type_name(spec->type),
+                               shown_default(*spec), escape_markdown(spec->unit),
+                               escape_markdown(spec->allowed_range()), spec->per_segment ? "yes" : "",
+                               escape_markdown(spec->description));
     }
   } else {
-    for (const ParameterSpec& spec : registry) {
-      std::cout << fmt::format("{}  ({}, default {}{}{})\n    {}\n", spec.path, type_name(spec.type),
-                               format_value(spec.default_value), spec.unit.empty() ? "" : ", unit " + spec.unit,
-                               spec.allowed_range().empty() ? "" : ", allowed " + spec.allowed_range(),
-                               spec.description);
+    for (const ParameterSpec* spec : listed) {
+      std::cout << fmt::format("{}  ({}, default {}{}{}{})\n    {}\n", spec->path, type_name(spec->type),
+                               shown_default(*spec), spec->unit.empty() ? "" : ", unit " + spec->unit,
+                               spec->allowed_range().empty() ? "" : ", allowed " + spec->allowed_range(),
+                               spec->per_segment ? ", per segment" : "", spec->description);
     }
   }
   return 0;
@@ -130,9 +140,10 @@ int params_command(const std::string& format) {
 int network_command(const std::string& file, const std::vector<std::string>& overrides, std::int64_t sources) {
   const Scenario scenario = load_scenario(file, overrides);
   const auto started = std::chrono::steady_clock::now();
-  const SocialNetwork network = market_network(scenario);
+  const Market market = build_market(scenario);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  const NetworkStatistics stats = measure_network(network, {}, sources, static_cast<std::uint64_t>(scenario.network.seed));
+  const NetworkStatistics stats =
+      measure_network(market.network, market.segment_of, sources, static_cast<std::uint64_t>(scenario.network.seed));
   std::cout << fmt::format("network of {}: {} ({} customers, built in {:.2f} s)\n", file,
                            std::get<std::string>(find_parameter("network.kind")->read(scenario)), stats.vertices, seconds);
   std::cout << fmt::format("  edges              {}\n", stats.edges);
@@ -141,6 +152,10 @@ int network_command(const std::string& file, const std::vector<std::string>& ove
   std::cout << fmt::format("  clustering         {:.4f} (mean local coefficient)\n", stats.clustering);
   std::cout << fmt::format("  mean path length   {:.3f} (breadth-first from {} sources)\n", stats.mean_path_length,
                            stats.path_sources);
+  if (market.segments.size() > 1) {
+    std::cout << fmt::format("  within-segment     {:.1f}% of edges join customers of the same segment\n",
+                             100.0 * stats.within_block_edge_share);
+  }
   std::cout << fmt::format("  largest component  at least {:.1f}% of customers\n", 100.0 * stats.largest_component_share);
   if (!stats.degree_histogram.empty()) {
     std::cout << "  degree distribution (degree: customers)\n";

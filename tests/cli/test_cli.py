@@ -41,6 +41,35 @@ def test_run_writes_schema_v1(fulcrum, small, tmp_path):
     assert not list(tmp_path.glob("*.tmp-*"))
 
 
+def test_segments_distributions_and_cohorts_are_written(fulcrum, small, tmp_path):
+    out = tmp_path / "seg.h5"
+    fulcrum("run", small, "-o", out, "--quiet", check_exit=0)
+    with h5py.File(out, "r") as f:
+        segments = [name.decode() for name in f["coords/segment"][:]]
+        assert segments == ["core_growth", "price_sensitive", "timeliness_focused", "simplicity_focused"]
+        by_segment = f["series_by_segment/customers_active"]
+        assert by_segment.shape == (1, 2, 13, 1, 4)
+        assert by_segment.attrs["dimensions"] == "point,replicate,quarter,firm,segment"
+        np.testing.assert_array_equal(by_segment[()].sum(axis=4), f["series/customers_active"][()])
+        deciles = f["distributions/satisfaction_deciles"]
+        assert deciles.shape == (1, 2, 13, 1, 9)
+        assert list(f["coords/decile"][:]) == pytest.approx([0.1 * d for d in range(1, 10)])
+        assert np.all(np.diff(deciles[0, :, 1:, 0, :], axis=-1) >= 0)
+        cohorts = f["cohorts/active"][()]
+        assert cohorts.shape == (1, 2, 1, 13, 13)
+        # [point, replicate, firm, cohort, quarter] summed over cohorts: the firm's active customers.
+        np.testing.assert_array_equal(cohorts.sum(axis=3)[:, :, 0, :], f["series/customers_active"][:, :, :, 0])
+        nps = f["series/nps"][0, :, 1:, 0]
+        assert np.all((nps >= -100) & (nps <= 100))
+
+
+def test_network_command_reports_the_graph(fulcrum, small):
+    done = fulcrum("network", small, "--set", "market.population=3000", check_exit=0)
+    assert "watts_strogatz" in done.stdout
+    assert "clustering" in done.stdout and "mean path length" in done.stdout
+    assert "degree distribution" in done.stdout
+
+
 def test_overrides_replicates_and_seed_reach_the_file(fulcrum, small, tmp_path):
     out = tmp_path / "o.h5"
     fulcrum("run", small, "-o", out, "--set", "firm.price=25", "--set", "firm.name=Other",
@@ -93,9 +122,11 @@ def test_params_json_lists_every_parameter_with_its_description(fulcrum):
     params = json.loads(fulcrum("params", "--format", "json", check_exit=0).stdout)
     paths = [p["path"] for p in params]
     assert len(paths) == len(set(paths))
+    assert "segments.<name>.share" in paths
+    assert {p["path"] for p in params if p["per_segment"]} >= {"customers.price_sensitivity", "churn.propensity_alpha"}
     assert {"firm.price", "adoption.innovation", "churn.propensity_alpha", "simulation.seed"} <= set(paths)
     for p in params:
-        assert set(p) == {"path", "type", "default", "unit", "range", "description"}
+        assert set(p) == {"path", "type", "default", "unit", "range", "per_segment", "description"}
         assert p["description"]
 
 

@@ -36,7 +36,8 @@ TEST_CASE("adopt_block turns only prospects into customers, on the joining terms
   const std::vector<float> voice(100, 0.0f);
   RandomEngine engine = make_stream({1, 0, StreamPurpose::adoption, 1, 0, 0});
   FirmTally tally;
-  adopt_block(customers, {0, 100}, {1000.0, 0.0}, 1.0, {network, voice, 0.0}, terms, 5, engine, tally);
+  adopt_block(customers, {0, 100}, {1000.0, 0.0}, 1.0, {network, voice, 0.0}, std::span(&terms, 1), 5, engine,
+              std::span(&tally, 1));
   CHECK(tally.acquired == 98);
   CHECK(customers.status[1] == customer_status::lapsed);
   CHECK(customers.status[2] == customer_status::active);
@@ -57,11 +58,29 @@ TEST_CASE("on a graph, only prospects who hear something imitate", "[adoption]")
   const std::vector<float> voice{1.0f, 0.0f, 0.0f, 0.0f};
   FirmTally tally;
   RandomEngine engine = make_stream({2, 0, StreamPurpose::adoption, 1, 0, 0});
-  adopt_block(customers, {0, 4}, {0.0, 1000.0}, 1.0, {network, voice, 1.0}, {0, 5, 5, 0.5f, 1, 1}, 1, engine, tally);
+  const JoiningTerms terms{0, 5, 5, 0.5f, 1, 1};
+  adopt_block(customers, {0, 4}, {0.0, 1000.0}, 1.0, {network, voice, 1.0}, std::span(&terms, 1), 1, engine,
+              std::span(&tally, 1));
   CHECK(customers.status[1] == customer_status::active);  // half its neighbours talk: certain with q = 1000
   CHECK(customers.status[2] == customer_status::prospect);
   CHECK(customers.status[3] == customer_status::prospect);
   CHECK(tally.acquired == 1);
+}
+
+TEST_CASE("adopters join on their own segment's terms and are counted by segment", "[adoption]") {
+  CustomerState customers(6);
+  for (int i = 0; i < 6; ++i) customers.segment[i] = static_cast<std::uint16_t>(i % 2);
+  const std::vector<JoiningTerms> terms{{0, 7.0f, 7.0f, 0.5f, 10.0f, 1.0f}, {0, 7.0f, 8.0f, 0.7f, 10.0f, 4.0f}};
+  const SocialNetwork network = complete_graph(6);
+  const std::vector<float> voice(6, 0.0f);
+  std::vector<FirmTally> tallies(2);
+  RandomEngine engine = make_stream({5, 0, StreamPurpose::adoption, 1, 0, 0});
+  adopt_block(customers, {0, 6}, {1000.0, 0.0}, 1.0, {network, voice, 0.0}, terms, 1, engine, tallies);
+  CHECK(tallies[0].acquired == 3);
+  CHECK(tallies[1].acquired == 3);
+  CHECK(customers.spend[1] == 4.0f);
+  CHECK(customers.trust[1] == 0.7f);
+  CHECK(customers.spend[2] == 1.0f);
 }
 
 TEST_CASE("adopt_block draws one number per customer whatever their status", "[adoption]") {
@@ -74,7 +93,9 @@ TEST_CASE("adopt_block draws one number per customer whatever their status", "[a
   const JoiningTerms terms{0, 5, 5, 0.5f, 1, 1};
   const SocialNetwork network = complete_graph(64);
   const std::vector<float> voice(64, 0.0f);
-  adopt_block(all_prospects, {0, 64}, {0.7, 0.0}, 1.0, {network, voice, 0.0}, terms, 1, first, a);
-  adopt_block(some_active, {0, 64}, {0.7, 0.0}, 1.0, {network, voice, 0.0}, terms, 1, second, b);
+  adopt_block(all_prospects, {0, 64}, {0.7, 0.0}, 1.0, {network, voice, 0.0}, std::span(&terms, 1), 1, first,
+              std::span(&a, 1));
+  adopt_block(some_active, {0, 64}, {0.7, 0.0}, 1.0, {network, voice, 0.0}, std::span(&terms, 1), 1, second,
+              std::span(&b, 1));
   for (int i = 30; i < 64; ++i) CHECK(all_prospects.status[i] == some_active.status[i]);
 }

@@ -8,6 +8,10 @@ using namespace fulcrum;
 
 namespace {
 
+std::vector<Segment> one_segment(const CustomerParameters& customers, const ChurnParameters& churn) {
+  return {Segment{"all", 1.0, customers, churn}};
+}
+
 CustomerParameters calm_customers() {
   CustomerParameters customers = default_scenario().customers;
   customers.satisfaction_baseline = 7.0;
@@ -40,7 +44,7 @@ TEST_CASE("base propensities follow the chosen distribution", "[churn]") {
   churn.propensity_alpha = 0.668;
   churn.propensity_beta = 3.806;
   RandomEngine engine = make_stream({3, 0, StreamPurpose::churn_propensity, 0, 0, 0});
-  draw_base_propensities(customers, {0, 40000}, churn, engine);
+  draw_base_propensities(customers, {0, 40000}, one_segment(calm_customers(), churn), engine);
   const double mean = customers.base_churn_propensity.cast<double>().mean();
   const double a = 0.668, b = 3.806;
   const double sd = std::sqrt(a * b / ((a + b) * (a + b) * (a + b + 1)));
@@ -50,7 +54,7 @@ TEST_CASE("base propensities follow the chosen distribution", "[churn]") {
 
   churn.propensity_distribution = PropensityDistribution::fixed;
   churn.fixed_propensity = 0.05;
-  draw_base_propensities(customers, {0, 100}, churn, engine);
+  draw_base_propensities(customers, {0, 100}, one_segment(calm_customers(), churn), engine);
   CHECK((customers.base_churn_propensity.head(100) == 0.05f).all());
 }
 
@@ -67,12 +71,31 @@ TEST_CASE("churn_block lapses only active customers and counts them by firm", "[
   ChurnParameters churn = default_scenario().churn;
   RandomEngine engine = make_stream({1, 0, StreamPurpose::churn, 1, 0, 0});
   std::vector<FirmTally> tallies(2);
-  churn_block(customers, {0, 10}, churn, calm_customers(), engine, tallies);
+  churn_block(customers, {0, 10}, one_segment(calm_customers(), churn), engine, tallies);
   CHECK(tallies[0].churned == 3);
   CHECK(tallies[1].churned == 3);
   CHECK(tallies[0].life_events == 0);
   for (int i = 0; i < 6; ++i) CHECK(customers.status[i] == customer_status::lapsed);
   for (int i = 6; i < 10; ++i) CHECK(customers.status[i] == customer_status::prospect);
+}
+
+TEST_CASE("two segments draw their propensities from their own Beta distributions", "[churn]") {
+  const std::int64_t n = 40000;
+  CustomerState customers(n);
+  for (std::int64_t i = 0; i < n; ++i) customers.segment[i] = static_cast<std::uint16_t>(i % 2);
+  ChurnParameters loyal = default_scenario().churn;
+  loyal.propensity_alpha = 1.0;
+  loyal.propensity_beta = 19.0;  // mean 0.05
+  ChurnParameters fickle = loyal;
+  fickle.propensity_alpha = 3.0;
+  fickle.propensity_beta = 7.0;  // mean 0.3
+  const std::vector<Segment> segments{{"loyal", 0.5, calm_customers(), loyal}, {"fickle", 0.5, calm_customers(), fickle}};
+  RandomEngine engine = make_stream({6, 0, StreamPurpose::churn_propensity, 0, 0, 0});
+  draw_base_propensities(customers, {0, n}, segments, engine);
+  double sums[2] = {0, 0};
+  for (std::int64_t i = 0; i < n; ++i) sums[i % 2] += customers.base_churn_propensity[i];
+  CHECK(sums[0] / (n / 2) == Approx(0.05).epsilon(0.03));
+  CHECK(sums[1] / (n / 2) == Approx(0.3).epsilon(0.03));
 }
 
 TEST_CASE("life events end relationships whatever the customer feels, or cost a service", "[churn]") {
@@ -90,7 +113,7 @@ TEST_CASE("life events end relationships whatever the customer feels, or cost a 
   parameters.life_event_churn_share = 0.4;
   RandomEngine engine = make_stream({4, 0, StreamPurpose::churn, 1, 0, 0});
   std::vector<FirmTally> tallies(1);
-  churn_block(customers, {0, n}, default_scenario().churn, parameters, engine, tallies);
+  churn_block(customers, {0, n}, one_segment(parameters, default_scenario().churn), engine, tallies);
   const auto events = static_cast<double>(tallies[0].life_events);
   const auto churned = static_cast<double>(tallies[0].churned_by_life_event);
   CHECK(tallies[0].churned == tallies[0].churned_by_life_event);

@@ -23,7 +23,12 @@ NetworkParameters network_of(NetworkKind kind, std::int64_t mean_degree, double 
 
 const std::vector<std::uint16_t> kNoBlocks;
 
-std::vector<std::uint16_t> one_block(std::int64_t n) { return std::vector<std::uint16_t>(static_cast<std::size_t>(n), 0); }
+// A generator's vertex blocks, all one block; kept alive for generate_network to relabel.
+std::vector<std::uint16_t>& one_block(std::int64_t n) {
+  static std::vector<std::uint16_t> blocks;
+  blocks.assign(static_cast<std::size_t>(n), 0);
+  return blocks;
+}
 
 bool symmetric_sorted_simple(const SocialNetwork& network) {
   for (std::int64_t v = 0; v < network.vertices; ++v) {

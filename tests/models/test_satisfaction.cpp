@@ -88,7 +88,8 @@ TEST_CASE("perceive_block updates active customers only, against the expectation
   complete.vertices = 2;
   const std::vector<float> sentiment{0.0f, -0.9f};
   const std::vector<Offer> offers{{7.0, 7.5, 20.0}};
-  perceive_block(customers, {0, 2}, parameters, word_of_mouth, {complete, sentiment, -0.9}, offers);
+  const std::vector<Segment> segments{{"all", 1.0, parameters, default_scenario().churn}};
+  perceive_block(customers, {0, 2}, segments, word_of_mouth, {complete, sentiment, -0.9}, offers);
   const double shift = word_of_mouth.satisfaction_influence * -0.45;  // the market's mean sentiment
   const double target = satisfaction_target(7.0, 8.0, shift, parameters);
   const double satisfaction = next_satisfaction(7.0, target, parameters);

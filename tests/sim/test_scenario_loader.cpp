@@ -168,3 +168,71 @@ TEST_CASE("the resolved TOML of a scenario loads back to the same scenario", "[l
   CHECK(scenario_as_toml(loaded) == scenario_as_toml(scenario));
   CHECK(loaded.firm.price == scenario.firm.price);
 }
+
+TEST_CASE("segments inherit the market-wide parameters and override their own", "[loader][segments]") {
+  ScratchFolder folder("loader-segments");
+  folder.write("base.toml",
+               "[customers]\nprice_sensitivity = 2.0\n"
+               "[segments.loyal]\nshare = 0.6\nchurn.propensity_alpha = 1.0\n"
+               "[segments.bargain]\nshare = 0.4\n[segments.bargain.customers]\nprice_sensitivity = 6.0\n");
+  const auto child = folder.write("child.toml", "extends = \"base.toml\"\n[customers]\nspend_per_quarter = 5.0\n");
+  const Scenario scenario = load_scenario(child, {"segments.loyal.customers.trust_initial=0.8"});
+  REQUIRE(scenario.segments.size() == 2);
+  CHECK(scenario.segments[0].name == "loyal");  // file order, not alphabetical
+  CHECK(scenario.segments[1].name == "bargain");
+  const std::vector<Segment> segments = resolve_segments(scenario);
+  CHECK(segments[0].share == 0.6);
+  CHECK(segments[0].churn.propensity_alpha == 1.0);
+  CHECK(segments[0].customers.trust_initial == 0.8);
+  CHECK(segments[0].customers.price_sensitivity == 2.0);
+  CHECK(segments[1].customers.price_sensitivity == 6.0);
+  CHECK(segments[1].customers.spend_per_quarter == 5.0);  // a market-wide value set by the child reaches both
+  CHECK(segments[0].customers.spend_per_quarter == 5.0);
+  // The resolved text keeps the segments and loads back to the same scenario.
+  const auto resolved = folder.write("resolved.toml", scenario_as_toml(scenario));
+  CHECK(scenario_as_toml(load_scenario(resolved)) == scenario_as_toml(scenario));
+}
+
+TEST_CASE("a scenario without segments has one segment with the market-wide parameters", "[loader][segments]") {
+  Scenario scenario = default_scenario();
+  scenario.customers.price_sensitivity = 3.5;  // set after construction: must still reach the segment
+  const std::vector<Segment> segments = resolve_segments(scenario);
+  REQUIRE(segments.size() == 1);
+  CHECK(segments[0].name == "all");
+  CHECK(segments[0].share == 1.0);
+  CHECK(segments[0].customers.price_sensitivity == 3.5);
+}
+
+TEST_CASE("bad segments are reported with the full parameter path", "[loader][segments][bad-input]") {
+  ScratchFolder folder("loader-bad-segments");
+  const auto typo = folder.write("typo.toml", "[segments.a]\nshare = 1.0\ncustomers.price_sensitivty = 3\n");
+  const InputError unknown = load_error(typo);
+  CHECK(unknown.where().line == 3);
+  CHECK(unknown.parameter_path() == "segments.a.customers.price_sensitivty");
+  CHECK_THAT(unknown.what(), Catch::Contains("did you mean 'segments.a.customers.price_sensitivity'?"));
+
+  const auto not_per_segment = folder.write("firm.toml", "[segments.a]\nshare = 1.0\nfirm.price = 3\n");
+  CHECK_THAT(load_error(not_per_segment).what(), Catch::Contains("unknown per-segment"));
+
+  const auto missing_share = folder.write("share.toml", "[segments.a]\nshare = 0.5\n[segments.b]\ncustomers.spend_per_quarter = 1\n");
+  const InputError share = load_error(missing_share);
+  CHECK(share.parameter_path() == "segments.b.share");
+  CHECK(share.where().line == 3);
+  CHECK_THAT(share.what(), Catch::Contains("every segment needs its share"));
+
+  const auto sum = folder.write("sum.toml", "[segments.a]\nshare = 0.5\n[segments.b]\nshare = 0.4\n");
+  CHECK_THAT(load_error(sum).what(), Catch::Contains("must sum to 1") && Catch::Contains("a = 0.5, b = 0.4"));
+
+  const auto range = folder.write("range.toml", "[segments.a]\nshare = 1.0\nchurn.fixed_propensity = 2.0\n");
+  const InputError out_of_range = load_error(range);
+  CHECK(out_of_range.where().line == 3);
+  CHECK(out_of_range.parameter_path() == "segments.a.churn.fixed_propensity");
+
+  const auto not_a_table = folder.write("flat.toml", "[segments]\na = 3\n");
+  CHECK_THAT(load_error(not_a_table).what(), Catch::Contains("segments.a: expected a table"));
+
+  const auto valid = folder.write("valid.toml", "[segments.a]\nshare = 1.0\n");
+  CHECK_NOTHROW(load_scenario(valid, {"segments.a.churn.fixed_propensity=0.1"}));
+  CHECK_THAT(load_error(valid, {"segments.a.churn.fixed_propensity=0.1", "segments.a.customers.nope=1"}).what(),
+             Catch::Contains("--set argument 2") && Catch::Contains("did you mean"));
+}

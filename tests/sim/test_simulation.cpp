@@ -43,8 +43,8 @@ TEST_CASE("population is conserved and the books balance to the cent every quart
   Scenario scenario = small_market();
   scenario.network.kind = GENERATE(NetworkKind::complete, NetworkKind::watts_strogatz);
   scenario.customers.life_event_rate = 0.05;  // life-event service costs are in the books too
-  const SocialNetwork network = market_network(scenario);
-  Simulation simulation(scenario, network, 0, 2);
+  const Market market = build_market(scenario);
+  Simulation simulation(scenario, market, 0, 2);
   const auto population = static_cast<double>(scenario.market.population);
   const auto& t = simulation.trajectory();
   for (int quarter = 1; quarter <= scenario.simulation.quarters; ++quarter) {
@@ -72,10 +72,45 @@ TEST_CASE("population is conserved and the books balance to the cent every quart
   CHECK(t.firm(FirmSeries::life_events, scenario.simulation.quarters, 0) > 0);
 }
 
+TEST_CASE("segment series add up to the firm's, and cohorts to its customers", "[simulation][segments]") {
+  Scenario scenario = small_market();
+  scenario.network.kind = NetworkKind::stochastic_block;
+  scenario.segments = {{"a", 0.5, {{"customers.price_sensitivity", 4.0}}}, {"b", 0.3, {}}, {"c", 0.2, {}}};
+  const EnsembleResults results = run_ensemble(scenario, {2, {}});
+  REQUIRE(results.segment_names == std::vector<std::string>{"a", "b", "c"});
+  const Trajectory& t = results.run(0, 0);
+  CHECK(t.segment(0, 0, 0, 0) > 0);
+  for (std::int64_t q = 0; q <= scenario.simulation.quarters; ++q) {
+    for (std::size_t k = 0; k < kSegmentSeries.size(); ++k) {
+      const FirmSeries series = kSegmentSeries[k];
+      const bool additive = series == FirmSeries::customers_active || series == FirmSeries::acquired ||
+                            series == FirmSeries::churned || series == FirmSeries::promoters ||
+                            series == FirmSeries::passives || series == FirmSeries::detractors;
+      if (!additive) continue;
+      double sum = 0;
+      for (std::int64_t s = 0; s < 3; ++s) sum += t.segment(k, q, 0, s);
+      CHECK(sum == t.firm(series, q, 0));
+    }
+    double cohort_sum = 0;
+    for (std::int64_t c = 0; c <= q; ++c) {
+      cohort_sum += t.cohort(0, c, q);
+      if (q > c) CHECK(t.cohort(0, c, q) <= t.cohort(0, c, q - 1));  // a cohort only shrinks
+    }
+    CHECK(cohort_sum == t.firm(FirmSeries::customers_active, q, 0));
+    if (q > 0) CHECK(t.cohort(0, q, q) <= t.firm(FirmSeries::acquired, q, 0));
+    for (std::size_t d = 1; d < kDeciles; ++d) CHECK(t.decile(q, 0, d) >= t.decile(q, 0, d - 1));
+  }
+  // Shares are exact: 50/30/20 of the population.
+  const Market market = build_market(scenario);
+  std::vector<std::int64_t> counts(3, 0);
+  for (const auto s : market.segment_of) ++counts[s];
+  CHECK(counts == std::vector<std::int64_t>{6194, 3716, 2478});  // 3716.4 and 2477.6: the spare one goes to 0.6
+}
+
 TEST_CASE("quarter 0 is the initial state: no flows, initial cash", "[simulation]") {
   const Scenario scenario = small_market();
-  const SocialNetwork network = market_network(scenario);
-  const Simulation simulation(scenario, network, 0, 1);
+  const Market market = build_market(scenario);
+  const Simulation simulation(scenario, market, 0, 1);
   const auto& t = simulation.trajectory();
   CHECK(t.firm(FirmSeries::acquired, 0, 0) == 0);
   CHECK(t.firm(FirmSeries::revenue, 0, 0) == 0);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "sim/parameters.hpp"
 #include "sim/scenario_loader.hpp"
 #include "sim/simulation.hpp"
 
@@ -137,6 +138,29 @@ TEST_CASE("heterogeneous churn matches the shifted-beta-geometric survival", "[v
                     << survival);
     CHECK(simulated.standard_error > 0);
     CHECK(std::abs(simulated.mean - survival) <= kStandardErrors * simulated.standard_error);
+  }
+}
+
+TEST_CASE("heterogeneous churn matches the sBG survival in two segments at once", "[validation][sbg][segments]") {
+  const EnsembleResults results = run_validation("sbg_segments.toml");
+  const std::vector<Segment> segments = resolve_segments(results.scenario);
+  REQUIRE(segments.size() == 2);
+  REQUIRE(segments[0].churn.propensity_beta != segments[1].churn.propensity_beta);
+  constexpr std::size_t kActive = 0;  // kSegmentSeries[0]
+  REQUIRE(kSegmentSeries[kActive] == FirmSeries::customers_active);
+  for (std::size_t s = 0; s < segments.size(); ++s) {
+    const double alpha = segments[s].churn.propensity_alpha, beta = segments[s].churn.propensity_beta;
+    const auto segment = static_cast<std::int64_t>(s);
+    double survival = 1.0;
+    for (std::int64_t t = 1; t <= results.scenario.simulation.quarters; ++t) {
+      survival *= (beta + static_cast<double>(t - 1)) / (alpha + beta + static_cast<double>(t - 1));
+      const Estimate simulated = over_replicates(results, t, [&](const Trajectory& run, std::int64_t quarter) {
+        return run.segment(kActive, quarter, 0, segment) / run.segment(kActive, 0, 0, segment);
+      });
+      INFO(segments[s].name << " quarter " << t << ": simulated " << simulated.mean << " +- "
+                            << simulated.standard_error << ", sBG " << survival);
+      CHECK(std::abs(simulated.mean - survival) <= kStandardErrors * simulated.standard_error);
+    }
   }
 }
 

@@ -1,0 +1,84 @@
+#include "sim/census.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "models/word_of_mouth.hpp"
+
+namespace fulcrum {
+
+Census::Census(std::size_t firm_count, std::size_t segment_count, std::size_t quarters_recorded)
+    : firms(firm_count),
+      segments(segment_count),
+      cohort_quarters(quarters_recorded),
+      cells(firm_count * segment_count),
+      satisfaction_histogram(firm_count * kSatisfactionBins, 0),
+      cohorts(firm_count * quarters_recorded, 0) {}
+
+Census& Census::operator+=(const Census& other) {
+  for (std::size_t i = 0; i < cells.size(); ++i) cells[i] += other.cells[i];
+  market.prospects += other.market.prospects;
+  market.lapsed += other.market.lapsed;
+  for (std::size_t i = 0; i < satisfaction_histogram.size(); ++i) satisfaction_histogram[i] += other.satisfaction_histogram[i];
+  for (std::size_t i = 0; i < cohorts.size(); ++i) cohorts[i] += other.cohorts[i];
+  return *this;
+}
+
+FirmTally Census::firm_total(std::size_t firm) const {
+  FirmTally total;
+  for (std::size_t segment = 0; segment < segments; ++segment) total += cells[firm * segments + segment];
+  return total;
+}
+
+void census_block(const CustomerState& customers, CustomerRange range, Census& census) {
+  for (Eigen::Index i = range.begin; i < range.end; ++i) {
+    switch (customers.status[i]) {
+      case customer_status::prospect: ++census.market.prospects; break;
+      case customer_status::lapsed: ++census.market.lapsed; break;
+      default: {
+        const auto firm = static_cast<std::size_t>(customers.firm[i]);
+        FirmTally& cell = census.cells[tally_cell(customers.firm[i], customers.segment[i], census.segments)];
+        const float satisfaction = customers.satisfaction[i];
+        ++cell.active;
+        cell.units_sold += customers.spend[i];
+        cell.satisfaction_sum += satisfaction;
+        cell.expectation_sum += customers.expectation[i];
+        cell.trust_sum += customers.trust[i];
+        cell.reference_price_sum += customers.reference_price[i];
+        switch (nps_category(satisfaction)) {
+          case NpsCategory::promoter: ++cell.promoters; break;
+          case NpsCategory::passive: ++cell.passives; break;
+          case NpsCategory::detractor: ++cell.detractors; break;
+        }
+        const auto bin = std::min(kSatisfactionBins - 1,
+                                  static_cast<std::size_t>(std::max(0.0f, satisfaction) * (kSatisfactionBins / 10.0f)));
+        ++census.satisfaction_histogram[firm * kSatisfactionBins + bin];
+        ++census.cohorts[firm * census.cohort_quarters + static_cast<std::size_t>(customers.acquired_quarter[i])];
+      }
+    }
+  }
+}
+
+std::array<double, kDeciles> satisfaction_deciles(const Census& census, std::size_t firm) {
+  std::array<double, kDeciles> deciles{};
+  const std::int64_t* histogram = census.satisfaction_histogram.data() + firm * kSatisfactionBins;
+  std::int64_t total = 0;
+  for (std::size_t bin = 0; bin < kSatisfactionBins; ++bin) total += histogram[bin];
+  constexpr double kBinWidth = 10.0 / static_cast<double>(kSatisfactionBins);
+  for (std::size_t d = 0; d < kDeciles; ++d) {
+    if (total == 0) {
+      deciles[d] = std::numeric_limits<double>::quiet_NaN();
+      continue;
+    }
+    const double rank = static_cast<double>(d + 1) / 10.0 * static_cast<double>(total);
+    std::int64_t below = 0;
+    std::size_t bin = 0;
+    while (bin + 1 < kSatisfactionBins && static_cast<double>(below + histogram[bin]) < rank) below += histogram[bin++];
+    const double within = histogram[bin] > 0 ? (rank - static_cast<double>(below)) / static_cast<double>(histogram[bin]) : 0.0;
+    deciles[d] = (static_cast<double>(bin) + within) * kBinWidth;
+  }
+  return deciles;
+}
+
+}  // namespace fulcrum
