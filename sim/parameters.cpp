@@ -231,6 +231,18 @@ std::vector<ParameterSpec> build_registry() {
            "Shift of a customer's satisfaction target per unit of net word of mouth heard (promoters minus "
            "detractors, per neighbour)."));
 
+  // --- interventions: what-if programmes on the NPS mix
+  add(integer("interventions.start_quarter", &S::interventions, &InterventionParameters::start_quarter, 1,
+              "quarter", 1, 400, "First quarter in which the programmes below act."));
+  add(real("interventions.detractor_recovery", &S::interventions, &InterventionParameters::detractor_recovery, 0.0,
+           "fraction of active customers per quarter", 0, 0.5,
+           "Service recovery: each quarter this share of the active customers, chosen among detractors, is "
+           "brought to satisfaction 6.5 (a passive, NPS 7)."));
+  add(real("interventions.passive_delight", &S::interventions, &InterventionParameters::passive_delight, 0.0,
+           "fraction of active customers per quarter", 0, 0.5,
+           "Delight: each quarter this share of the active customers, chosen among passives, is brought to "
+           "satisfaction 8.5 (a promoter, NPS 9)."));
+
   // Customers and churn can differ by segment: these two tables may be set under segments.<name>.
   for (auto& spec : registry) spec.per_segment = spec.path.starts_with("customers.") || spec.path.starts_with("churn.");
   return registry;

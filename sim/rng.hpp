@@ -20,6 +20,7 @@ enum class StreamPurpose : std::uint64_t {
   network_statistics = 5,
   value_fit = 6,
   segment_assignment = 7,
+  intervention = 8,
 };
 
 struct StreamKey {

@@ -102,6 +102,13 @@ struct WordOfMouthParameters {
   double satisfaction_influence;  // satisfaction points per unit of net word-of-mouth signal
 };
 
+// What-if programmes that act on customers directly, from a start quarter on.
+struct InterventionParameters {
+  std::int64_t start_quarter;
+  double detractor_recovery;  // share of active customers moved from detractor to passive each quarter
+  double passive_delight;     // share of active customers moved from passive to promoter each quarter
+};
+
 // A segment of the market as the scenario describes it (`[segments.<name>]`): its share of the
 // population and the per-segment parameters (`customers.*`, `churn.*`) that differ from the market-wide
 // ones, as (path, value) pairs already checked against the registry. resolve_segments() turns these into
@@ -132,6 +139,7 @@ struct Scenario {
   FinanceParameters finance;
   NetworkParameters network;
   WordOfMouthParameters word_of_mouth;
+  InterventionParameters interventions;
   // Empty when the scenario names no segment: then one segment "all" has the market-wide parameters.
   std::vector<SegmentDefinition> segments;
 };

@@ -1,6 +1,7 @@
 #include "sim/simulation.hpp"
 
 #include <atomic>
+#include <algorithm>
 #include <cmath>
 #include <exception>
 #include <limits>
@@ -11,6 +12,7 @@
 #include "models/accounting.hpp"
 #include "models/adoption.hpp"
 #include "models/churn.hpp"
+#include "models/interventions.hpp"
 #include "models/perception.hpp"
 #include "models/word_of_mouth.hpp"
 #include "sim/rng.hpp"
@@ -141,12 +143,45 @@ void Simulation::perception_phase() {
   });
 }
 
+void Simulation::intervention_phase() {
+  const InterventionParameters& programmes = world_.scenario->interventions;
+  if (world_.quarter < programmes.start_quarter) return;
+  struct Programme {
+    double share;
+    NpsCategory from;
+    NpsCategory to;
+    std::uint64_t substep;  // keeps the two programmes' streams apart
+  };
+  for (const Programme programme : {Programme{programmes.detractor_recovery, NpsCategory::detractor, NpsCategory::passive, 0},
+                                    Programme{programmes.passive_delight, NpsCategory::passive, NpsCategory::promoter, 1}}) {
+    if (programme.share <= 0) continue;
+    // Aim at share * active customers: each eligible customer moves with the probability that gives that.
+    const Census census = take_census();
+    std::int64_t active = 0, eligible = 0;
+    for (std::size_t firm = 0; firm < world_.firms.size(); ++firm) {
+      const FirmTally total = census.firm_total(firm);
+      active += total.active;
+      eligible += programme.from == NpsCategory::detractor ? total.detractors : total.passives;
+    }
+    if (eligible == 0) continue;
+    const double probability = std::min(1.0, programme.share * static_cast<double>(active) / static_cast<double>(eligible));
+    for_each_block(world_, [&](Eigen::Index block) {
+      RandomEngine stream = make_stream({stream_seed(world_), world_.replicate, StreamPurpose::intervention,
+                                         static_cast<std::uint64_t>(world_.quarter), programme.substep,
+                                         static_cast<std::uint64_t>(block)});
+      convert_block(world_.customers, block_range(block, world_.customers.size()), programme.from, programme.to,
+                    probability, stream);
+    });
+  }
+}
+
 void Simulation::step() {
   ++world_.quarter;
   BlockFlows block_flows = make_block_flows();
   churn_phase(block_flows);
   adoption_phase(block_flows);
   perception_phase();
+  intervention_phase();
 
   const Census census = take_census();
   const std::vector<FirmTally> flows = sum_flows(block_flows);

@@ -17,7 +17,7 @@ class Simulation {
   Simulation(const Scenario& scenario, const Market& market, std::uint64_t replicate, int threads);
 
   // Advances one quarter through the pipeline: life events and churn, adoption sub-steps (word of
-  // mouth to prospects), perception (word of mouth to customers), books, record.
+  // mouth to prospects), perception (word of mouth to customers), interventions, books, record.
   void step();
   void run_to_horizon();
 
@@ -37,6 +37,8 @@ class Simulation {
   void churn_phase(BlockFlows& flows);
   void adoption_phase(BlockFlows& flows);
   void perception_phase();
+  // What-if programmes (interventions.*) that move customers between NPS categories.
+  void intervention_phase();
   void record(const Census& census, const std::vector<FirmTally>& flows, const std::vector<QuarterBooks>& books);
 
   World world_;
