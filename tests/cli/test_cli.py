@@ -70,6 +70,25 @@ def test_network_command_reports_the_graph(fulcrum, small):
     assert "degree distribution" in done.stdout
 
 
+def test_edge_list_network_relative_to_the_scenario(fulcrum, tmp_path):
+    folder = tmp_path / "case"
+    folder.mkdir()
+    (folder / "ring.txt").write_text("# a ring of 200 customers\n" + "".join(f"{i} {(i + 1) % 200}\n" for i in range(200)))
+    (folder / "s.toml").write_text('[market]\npopulation = 200\n[network]\nkind = "edge_list"\nedge_list_file = "ring.txt"\n')
+    done = fulcrum("network", folder / "s.toml", check_exit=0)
+    assert "edges              200" in done.stdout
+    assert "clustering         0.0000" in done.stdout
+    fulcrum("run", folder / "s.toml", "-o", tmp_path / "ring.h5", "--quiet", "--set", "simulation.quarters=4", check_exit=0)
+    (folder / "bad.toml").write_text('[market]\npopulation = 200\n[network]\nkind = "edge_list"\nedge_list_file = "nope.txt"\n')
+    missing = fulcrum("validate", folder / "bad.toml")
+    assert missing.returncode == 2
+    assert "bad.toml:5:18: network.edge_list_file: file" in missing.stderr and "nope.txt' does not exist" in missing.stderr
+    (folder / "ring.txt").write_text("0 1\n1 500\n")
+    out_of_range = fulcrum("run", folder / "s.toml", "-o", tmp_path / "x.h5")
+    assert out_of_range.returncode == 2 and "ring.txt:2:1" in out_of_range.stderr
+    assert not (tmp_path / "x.h5").exists()
+
+
 def test_overrides_replicates_and_seed_reach_the_file(fulcrum, small, tmp_path):
     out = tmp_path / "o.h5"
     fulcrum("run", small, "-o", out, "--set", "firm.price=25", "--set", "firm.name=Other",
