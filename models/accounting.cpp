@@ -31,12 +31,40 @@ double discount_factor(const FinanceParameters& finance, int quarter) {
   return std::pow(1.0 + finance.discount_rate, -quarter);
 }
 
-QuarterBooks close_quarter(double units_sold, std::int64_t life_events_served, const FirmParameters& firm) {
+namespace {
+
+enum class Category { deliver, react, changes };
+
+// Adds one cost line, rounded to the cent, to its category, its tag and the total.
+Cents book(QuarterBooks& books, double amount, Category category, bool good) {
+  const Cents cents = to_cents(amount);
+  books.costs_total = add_cents(books.costs_total, cents, "costs");
+  Cents& in_category = category == Category::deliver ? books.deliver : category == Category::react ? books.react : books.changes;
+  in_category = add_cents(in_category, cents, "costs");
+  Cents& tagged = good ? books.good : books.bad;
+  tagged = add_cents(tagged, cents, "costs");
+  return cents;
+}
+
+}  // namespace
+
+QuarterBooks close_quarter(const QuarterSpending& spending, const FirmParameters& firm, const IssueParameters& issues) {
   QuarterBooks books;
-  books.revenue = to_cents(units_sold * firm.price);
-  const Cents service = to_cents(static_cast<double>(life_events_served) * firm.life_event_service_cost);
-  books.costs_total = add_cents(add_cents(to_cents(units_sold * firm.unit_cost), to_cents(firm.fixed_cost), "costs"),
-                                service, "costs");
+  books.revenue = to_cents(spending.units_sold * firm.price);
+  const DepartmentBudgets& budgets = spending.budgets;
+  book(books, spending.units_sold * firm.unit_cost, Category::deliver, true);
+  book(books, firm.fixed_cost, Category::deliver, true);
+  book(books, budgets.product_innovation, Category::deliver, true);
+  books.prevention = book(books, budgets.prevention, Category::deliver, true);
+  book(books, budgets.operations, Category::deliver, true);
+  book(books, budgets.marketing, Category::deliver, true);
+  book(books, budgets.sales, Category::deliver, true);
+  book(books, budgets.success, Category::deliver, true);
+  book(books, budgets.insights, Category::deliver, true);
+  books.remedial = book(books, spending.support_tickets_staffed * issues.cost_per_ticket, Category::react, false);
+  books.retention_incentives =
+      book(books, static_cast<double>(spending.incentivised) * budgets.retention_incentive, Category::react, false);
+  book(books, static_cast<double>(spending.life_events_served) * firm.life_event_service_cost, Category::changes, true);
   books.profit = add_cents(books.revenue, -books.costs_total, "profit");
   return books;
 }

@@ -28,7 +28,7 @@ void draw_base_propensities(CustomerState& customers, CustomerRange range, std::
 }
 
 void churn_block(CustomerState& customers, CustomerRange range, std::span<const Segment> segments,
-                 RandomEngine& engine, std::vector<FirmTally>& tallies) {
+                 std::span<const RetentionEffort> efforts, RandomEngine& engine, std::vector<FirmTally>& tallies) {
   for (Eigen::Index i = range.begin; i < range.end; ++i) {
     const double life_draw = uniform01(engine);
     const double churn_draw = uniform01(engine);
@@ -45,8 +45,13 @@ void churn_block(CustomerState& customers, CustomerRange range, std::span<const 
         continue;
       }
     }
-    const double hazard = churn_hazard(customers.base_churn_propensity[i], customers.satisfaction[i],
-                                       customers.trust[i], segment.churn, parameters);
+    const RetentionEffort& effort = efforts[static_cast<std::size_t>(customers.firm[i])];
+    double hazard = effort.success_multiplier * churn_hazard(customers.base_churn_propensity[i], customers.satisfaction[i],
+                                                             customers.trust[i], segment.churn, parameters);
+    if (effort.incentivises_detractors && nps_category(customers.satisfaction[i]) == NpsCategory::detractor) {
+      hazard *= effort.incentive_multiplier;
+      ++tally.incentivised;
+    }
     if (churn_draw < hazard) {
       customers.status[i] = customer_status::lapsed;
       ++tally.churned;

@@ -4,6 +4,7 @@
 // ("changes customers make", seed 002) end some relationships whatever the customer feels.
 #include <span>
 
+#include "models/word_of_mouth.hpp"
 #include "sim/customer_state.hpp"
 #include "sim/rng.hpp"
 #include "sim/scenario.hpp"
@@ -21,10 +22,17 @@ double churn_hazard(double base_propensity, double satisfaction, double trust, c
 void draw_base_propensities(CustomerState& customers, CustomerRange range, std::span<const Segment> segments,
                             RandomEngine& engine);
 
+// What a firm's departments do to its customers' churn this quarter.
+struct RetentionEffort {
+  double success_multiplier = 1.0;  // customer success: the hazard is multiplied by this
+  bool incentivises_detractors = false;  // retention incentives paid to detractors...
+  double incentive_multiplier = 1.0;     // ...multiply their hazard by this
+};
+
 // Active customers in the block meet life events, then lapse with their churn hazard, each with its
-// segment's parameters. Two uniforms per customer, active or not (common random numbers). `tallies` is
-// indexed by tally_cell(firm, segment).
+// segment's parameters and its firm's retention effort (`efforts` by firm). Two uniforms per customer,
+// active or not (common random numbers). `tallies` is indexed by tally_cell(firm, segment).
 void churn_block(CustomerState& customers, CustomerRange range, std::span<const Segment> segments,
-                 RandomEngine& engine, std::vector<FirmTally>& tallies);
+                 std::span<const RetentionEffort> efforts, RandomEngine& engine, std::vector<FirmTally>& tallies);
 
 }  // namespace fulcrum

@@ -1,7 +1,9 @@
 #include "models/perception.hpp"
 
+#include <algorithm>
 #include <boost/random/normal_distribution.hpp>
 
+#include "models/issues.hpp"
 #include "models/satisfaction.hpp"
 #include "models/trust.hpp"
 #include "models/wallet.hpp"
@@ -23,15 +25,25 @@ void draw_value_fit(CustomerState& customers, CustomerRange range, std::span<con
   }
 }
 
+double issue_impact(int resolved, int unresolved, const IssueParameters& issues) {
+  return resolved * issues.resolved_impact + unresolved * issues.unresolved_impact;
+}
+
 void perceive_block(CustomerState& customers, CustomerRange range, std::span<const Segment> segments,
-                    const WordOfMouthParameters& word_of_mouth, const WordOfMouthHeard& heard,
-                    const std::vector<Offer>& offers) {
+                    const WordOfMouthParameters& word_of_mouth, const IssueParameters& issues,
+                    const WordOfMouthHeard& heard, const std::vector<Offer>& offers, RandomEngine& engine,
+                    std::vector<FirmTally>& tallies) {
   for (Eigen::Index i = range.begin; i < range.end; ++i) {
+    const double resolution_draw = uniform01(engine);
     if (customers.status[i] != customer_status::active) continue;
     const CustomerParameters& parameters = segments[customers.segment[i]].customers;
     const Offer& offer = offers[static_cast<std::size_t>(customers.firm[i])];
+    const std::uint8_t met = customers.issues[i];
+    const std::uint8_t resolved = binomial_by_inversion(met, offer.resolution_probability, resolution_draw);
+    tallies[tally_cell(customers.firm[i], customers.segment[i], segments.size())].tickets_resolved += resolved;
     const double experience =
-        experience_of(offer, customers.value_fit[i], customers.reference_price[i], parameters.price_sensitivity);
+        experience_of(offer, customers.value_fit[i], customers.reference_price[i], parameters.price_sensitivity) -
+        issue_impact(resolved, met - resolved, issues);
     const double expectation = customers.expectation[i];
     const double surprise = experience - expectation;
     const double word_of_mouth_shift =
@@ -39,7 +51,8 @@ void perceive_block(CustomerState& customers, CustomerRange range, std::span<con
     const double target = satisfaction_target(experience, expectation, word_of_mouth_shift, parameters);
     const double satisfaction = next_satisfaction(customers.satisfaction[i], target, parameters);
     customers.satisfaction[i] = static_cast<float>(satisfaction);
-    customers.trust[i] = static_cast<float>(next_trust(customers.trust[i], surprise, parameters));
+    const double recovered_trust = std::min(1.0, next_trust(customers.trust[i], surprise, parameters) + resolved * issues.recovery_trust);
+    customers.trust[i] = static_cast<float>(recovered_trust);
     customers.expectation[i] = static_cast<float>(next_expectation(expectation, offer.promise, experience, parameters));
     customers.experience[i] = static_cast<float>(experience);
     customers.reference_price[i] = static_cast<float>(next_reference_price(customers.reference_price[i], offer.price, parameters));

@@ -8,14 +8,16 @@
 #include "sim/customer_state.hpp"
 #include "sim/rng.hpp"
 #include "sim/scenario.hpp"
+#include "sim/tally.hpp"
 
 namespace fulcrum {
 
 // What a firm offers its customers this quarter.
 struct Offer {
-  double value_delivered;  // value points (0-10)
-  double promise;          // value points (0-10)
-  double price;            // currency per unit
+  double value_delivered;         // value points (0-10) customers actually get
+  double promise;                 // value points (0-10)
+  double price;                   // currency per unit
+  double resolution_probability;  // chance that support resolves one of this quarter's issues
 };
 
 // Value delivered plus the customer's own fit, less the price burden: sensitivity * (price / reference
@@ -34,11 +36,16 @@ struct WordOfMouthHeard {
   double market_total;
 };
 
+// Value points this quarter's issues take from experience.
+double issue_impact(int resolved, int unresolved, const IssueParameters& issues);
+
 // Every active customer in the block lives the quarter with its firm's offer (`offers` by firm) and its
-// segment's parameters. Satisfaction and trust respond to the surprise against the expectation held
-// before the experience.
+// segment's parameters: its issues are resolved or not (one uniform per customer), and satisfaction and
+// trust respond to the surprise against the expectation held before the experience; a resolved issue
+// earns some trust back (service recovery). Resolved tickets are counted in `tallies` by tally_cell.
 void perceive_block(CustomerState& customers, CustomerRange range, std::span<const Segment> segments,
-                    const WordOfMouthParameters& word_of_mouth, const WordOfMouthHeard& heard,
-                    const std::vector<Offer>& offers);
+                    const WordOfMouthParameters& word_of_mouth, const IssueParameters& issues,
+                    const WordOfMouthHeard& heard, const std::vector<Offer>& offers, RandomEngine& engine,
+                    std::vector<FirmTally>& tallies);
 
 }  // namespace fulcrum

@@ -28,6 +28,7 @@ struct CustomerState {
   Eigen::ArrayXf reference_price;        // currency per unit: the price the customer anchors on
   Eigen::ArrayXf spend;                  // units bought per quarter while active
   Eigen::ArrayXi acquired_quarter;       // quarter of adoption; -1 for a prospect
+  Eigen::Array<std::uint8_t, Eigen::Dynamic, 1> issues;  // issues met this quarter
 
   explicit CustomerState(Index population)
       : status(Eigen::Array<std::uint8_t, Eigen::Dynamic, 1>::Constant(population, customer_status::prospect)),
@@ -41,7 +42,8 @@ struct CustomerState {
         trust(Eigen::ArrayXf::Zero(population)),
         reference_price(Eigen::ArrayXf::Zero(population)),
         spend(Eigen::ArrayXf::Zero(population)),
-        acquired_quarter(Eigen::ArrayXi::Constant(population, -1)) {}
+        acquired_quarter(Eigen::ArrayXi::Constant(population, -1)),
+        issues(Eigen::Array<std::uint8_t, Eigen::Dynamic, 1>::Zero(population)) {}
 
   [[nodiscard]] Index size() const { return status.size(); }
 };

@@ -176,7 +176,7 @@ std::vector<ParameterSpec> build_registry() {
            "List price per unit."));
   add(real("firm.unit_cost", &S::firm, &FirmParameters::unit_cost, 8.0, "currency per unit", 0, 1.0e6,
            "Cost to serve one unit (deliver what you promised)."));
-  add(real("firm.fixed_cost", &S::firm, &FirmParameters::fixed_cost, 20000.0, "currency per quarter", 0, 1.0e12,
+  add(real("firm.fixed_cost", &S::firm, &FirmParameters::fixed_cost, 10000.0, "currency per quarter", 0, 1.0e12,
            "Fixed operating cost per quarter."));
   add(real("firm.initial_cash", &S::firm, &FirmParameters::initial_cash, 1.0e6, "currency", -1.0e12, 1.0e12,
            "Cash at quarter 0."));
@@ -242,6 +242,95 @@ std::vector<ParameterSpec> build_registry() {
            "fraction of active customers per quarter", 0, 0.5,
            "Delight: each quarter this share of the active customers, chosen among passives, is brought to "
            "satisfaction 8.5 (a promoter, NPS 9)."));
+
+  // --- departments: the plan (seed 004: customer-facing and non-customer-facing groups)
+  add(real("departments.product_innovation", &S::departments, &DepartmentBudgets::product_innovation, 8000.0,
+           "currency per quarter", 0, 1.0e12, "Product/engineering spend on needs-based innovation: raises value delivered."));
+  add(real("departments.prevention", &S::departments, &DepartmentBudgets::prevention, 4000.0, "currency per quarter",
+           0, 1.0e12, "Product/engineering spend on removing issue root causes for good, multiplied by insights usage."));
+  add(real("departments.operations", &S::departments, &DepartmentBudgets::operations, 8000.0, "currency per quarter",
+           0, 1.0e12, "Operations spend keeping delivery reliable; a shortfall against the plan limits value delivered."));
+  add(real("departments.marketing", &S::departments, &DepartmentBudgets::marketing, 10000.0, "currency per quarter",
+           0, 1.0e12, "Marketing spend on awareness: scales the innovation coefficient p."));
+  add(real("departments.sales", &S::departments, &DepartmentBudgets::sales, 4000.0, "currency per quarter", 0,
+           1.0e12, "Sales spend on conversion: scales the whole adoption hazard."));
+  add(real("departments.support_coverage", &S::departments, &DepartmentBudgets::support_coverage, 0.9, "fraction", 0,
+           2, "Support is staffed for this share of the quarter's expected tickets; what it cannot handle stays unresolved."));
+  add(real("departments.success", &S::departments, &DepartmentBudgets::success, 4000.0, "currency per quarter", 0,
+           1.0e12, "Customer success spend: lowers churn."));
+  add(real("departments.insights", &S::departments, &DepartmentBudgets::insights, 2000.0, "currency per quarter", 0,
+           1.0e12, "CX insights function: decides how much of what support learns reaches product (insights usage)."));
+  add(real("departments.retention_incentive", &S::departments, &DepartmentBudgets::retention_incentive, 0.0,
+           "currency per detractor per quarter", 0, 1.0e6,
+           "Incentives paid to detractors to stay: props up a weak product; a bad cost (react to broken promises)."));
+
+  // --- effects of spending
+  add(real("effects.innovation_cost_per_point", &S::effects, &DepartmentEffects::innovation_cost_per_point, 1.0e6,
+           "currency per value point", 1, 1.0e15, "Product innovation spend that raises value delivered by one point."));
+  add(real("effects.insights_innovation_boost", &S::effects, &DepartmentEffects::insights_innovation_boost, 1.0, "",
+           0, 10, "Innovation is multiplied by (1 + boost * insights usage): needs-based innovation is faster."));
+  add(real("effects.obsolescence", &S::effects, &DepartmentEffects::obsolescence, 0.01, "value points per quarter",
+           0, 1, "Value lost each quarter as customers' needs move on."));
+  add(real("effects.prevention_cost_per_root_cause", &S::effects, &DepartmentEffects::prevention_cost_per_root_cause,
+           5000.0, "currency", 1, 1.0e12, "Prevention spend (at full insights usage) that removes one root cause."));
+  add(real("effects.operations_value_limit", &S::effects, &DepartmentEffects::operations_value_limit, 1.0,
+           "value points", 0, 10, "Value customers lose at a 100% shortfall of operations against the plan."));
+  add(real("effects.insights_scale", &S::effects, &DepartmentEffects::insights_scale, 2000.0, "currency per quarter",
+           1, 1.0e12, "Insights usage = max_usage * (1 - exp(-insights budget / scale))."));
+  add(real("effects.insights_max_usage", &S::effects, &DepartmentEffects::insights_max_usage, 0.9, "fraction", 0, 1,
+           "The most of what support learns that can reach product."));
+  add(real("effects.marketing_elasticity", &S::effects, &DepartmentEffects::marketing_elasticity, 0.5, "", 0, 5,
+           "p scales with (marketing budget / plan)^elasticity."));
+  add(real("effects.sales_elasticity", &S::effects, &DepartmentEffects::sales_elasticity, 0.3, "", 0, 5,
+           "The adoption hazard scales with (sales budget / plan)^elasticity."));
+  add(real("effects.success_elasticity", &S::effects, &DepartmentEffects::success_elasticity, 0.3, "", 0, 5,
+           "The churn hazard scales with (success budget / plan)^-elasticity."));
+  add(real("effects.retention_effect", &S::effects, &DepartmentEffects::retention_effect, 0.5, "fraction", 0, 1,
+           "An incentivised detractor's churn hazard is multiplied by 1 - effect."));
+
+  // --- issues and root causes
+  add(real("issues.initial_root_causes", &S::issues, &IssueParameters::initial_root_causes, 20.0, "root causes", 0,
+           1.0e6, "Issue root causes in the product and processes at quarter 0."));
+  add(real("issues.root_causes_per_quarter", &S::issues, &IssueParameters::root_causes_per_quarter, 1.0,
+           "root causes per quarter", 0, 1.0e6, "New root causes that ongoing development creates whatever the budgets."));
+  add(real("issues.rate_per_root_cause", &S::issues, &IssueParameters::rate_per_root_cause, 0.004,
+           "issues per customer per quarter", 0, 1, "Each root cause makes each active customer meet issues at this rate (Poisson)."));
+  add(real("issues.cost_per_ticket", &S::issues, &IssueParameters::cost_per_ticket, 25.0, "currency", 0, 1.0e6,
+           "Support cost of handling one ticket: the remedial cost of a broken promise."));
+  add(real("issues.unresolved_impact", &S::issues, &IssueParameters::unresolved_impact, 1.5, "value points", 0, 10,
+           "Experience lost to an issue support could not resolve."));
+  add(real("issues.resolved_impact", &S::issues, &IssueParameters::resolved_impact, 0.3, "value points", 0, 10,
+           "Experience still lost to an issue support resolved."));
+  add(real("issues.recovery_trust", &S::issues, &IssueParameters::recovery_trust, 0.02, "trust per issue", 0, 1,
+           "Trust gained from a well-resolved issue (service recovery)."));
+  add(real("issues.jenga_root_causes", &S::issues, &IssueParameters::jenga_root_causes, 4.0, "root causes per quarter",
+           0, 1.0e6, "Root causes thrown over the fence per quarter at a 100% cut of the non-customer-facing budgets "
+           "(product innovation, prevention, operations) against the plan: Jenga management (seed 004)."));
+  add(integer("issues.jenga_lag", &S::issues, &IssueParameters::jenga_lag, 2, "quarters", 0, 40,
+              "Quarters before a cut shows up as new root causes."));
+
+  // --- management policy
+  add(choice("policy.kind", &S::policy, &PolicyParameters::kind,
+             {"fixed_shares", "growth_target", "balanced_scorecard", "cx_led"}, "fixed_shares",
+             "How management turns the plan into budgets: the plan as is; growth-target (cuts what does not pay this "
+             "quarter when revenue growth misses the target); balanced scorecard (weights on the four perspectives); "
+             "CX-led (prevention and insights first)."));
+  add(real("policy.growth_target", &S::policy, &PolicyParameters::growth_target, 0.03, "per quarter", -1, 10,
+           "Growth-target: revenue growth per quarter management aims at."));
+  add(real("policy.cut_rate", &S::policy, &PolicyParameters::cut_rate, 0.25, "fraction per miss", 0, 1,
+           "Growth-target: share cut from prevention, insights, operations, product innovation and success at each miss."));
+  add(real("policy.cut_floor", &S::policy, &PolicyParameters::cut_floor, 0.2, "fraction of plan", 0, 1,
+           "Growth-target: budgets never fall below this share of the plan."));
+  add(real("policy.weight_customer", &S::policy, &PolicyParameters::weight_customer, 0.25, "weight", 0, 1,
+           "Balanced scorecard (Kaplan & Norton 1992, seed 001): customer perspective (marketing, sales, support, success)."));
+  add(real("policy.weight_financial", &S::policy, &PolicyParameters::weight_financial, 0.25, "weight", 0, 1,
+           "Balanced scorecard: financial perspective; above 0.25 it trims every budget, below it loosens them."));
+  add(real("policy.weight_internal", &S::policy, &PolicyParameters::weight_internal, 0.25, "weight", 0, 1,
+           "Balanced scorecard: internal process perspective (operations, prevention)."));
+  add(real("policy.weight_learning", &S::policy, &PolicyParameters::weight_learning, 0.25, "weight", 0, 1,
+           "Balanced scorecard: innovation and learning perspective (product innovation, insights)."));
+  add(real("policy.cx_boost", &S::policy, &PolicyParameters::cx_boost, 2.0, "multiple of plan", 1, 10,
+           "CX-led: prevention and insights get this multiple of the plan; support is staffed for every ticket."));
 
   // Customers and churn can differ by segment: these two tables may be set under segments.<name>.
   for (auto& spec : registry) spec.per_segment = spec.path.starts_with("customers.") || spec.path.starts_with("churn.");
@@ -474,6 +563,16 @@ void check_consistency(const Scenario& scenario, const std::string& source) {
                                    format_number(customers.expectation_to_promise +
                                                  customers.expectation_to_experience)));
     }
+  }
+  const PolicyParameters& policy = scenario.policy;
+  const double weights = policy.weight_customer + policy.weight_financial + policy.weight_internal + policy.weight_learning;
+  if (std::fabs(weights - 1.0) > 1e-9) {
+    throw InputError({source}, "policy.weight_*",
+                     fmt::format("the balanced-scorecard weights must sum to 1, but customer {} + financial {} + "
+                                 "internal {} + learning {} = {}",
+                                 format_number(policy.weight_customer), format_number(policy.weight_financial),
+                                 format_number(policy.weight_internal), format_number(policy.weight_learning),
+                                 format_number(weights)));
   }
   if (scenario.segments.empty()) return;
   if (scenario.segments.size() > kMaxSegments) {

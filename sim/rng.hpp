@@ -21,6 +21,8 @@ enum class StreamPurpose : std::uint64_t {
   value_fit = 6,
   segment_assignment = 7,
   intervention = 8,
+  issues = 9,
+  resolution = 10,
 };
 
 struct StreamKey {

@@ -72,6 +72,64 @@ struct FirmParameters {
   double life_event_service_cost;  // currency per life event handled without churn
 };
 
+// The plan: what each department gets per quarter before management policy adjusts it (seeds 002, 004).
+// Product and operations are non-customer-facing (value creators and limiters); marketing, sales,
+// support and success are customer-facing (value communicators and deliverers).
+struct DepartmentBudgets {
+  double product_innovation;   // currency per quarter: raises value delivered
+  double prevention;           // currency per quarter: removes issue root causes for good
+  double operations;           // currency per quarter: keeps delivery reliable
+  double marketing;            // currency per quarter: awareness (innovation p)
+  double sales;                // currency per quarter: conversion (adoption hazard)
+  double support_coverage;     // share of the expected tickets support is staffed for
+  double success;              // currency per quarter: keeps customers (churn)
+  double insights;             // currency per quarter: CX insights function
+  double retention_incentive;  // currency per detractor per quarter: props up a weak product (a bad cost)
+};
+
+// How departments' spending turns into effects.
+struct DepartmentEffects {
+  double innovation_cost_per_point;   // currency per value point of product improvement
+  double insights_innovation_boost;   // innovation multiplied by (1 + boost * insights usage)
+  double obsolescence;                // value points lost per quarter as needs move on
+  double prevention_cost_per_root_cause;
+  double operations_value_limit;      // value points lost at a 100% operations shortfall
+  double insights_scale;              // currency per quarter at which usage reaches 63% of its maximum
+  double insights_max_usage;          // the most of what support learns that can reach product
+  double marketing_elasticity;        // innovation p scales with (marketing / plan)^elasticity
+  double sales_elasticity;            // adoption hazard scales with (sales / plan)^elasticity
+  double success_elasticity;          // churn hazard scales with (success / plan)^-elasticity
+  double retention_effect;            // churn hazard of an incentivised detractor is multiplied by 1 - effect
+};
+
+// Issues and their root causes (seed 004: recurring issues, Jenga management).
+struct IssueParameters {
+  double initial_root_causes;
+  double root_causes_per_quarter;     // created by ongoing development whatever the budgets
+  double rate_per_root_cause;         // issues per customer per quarter per root cause
+  double cost_per_ticket;             // currency
+  double unresolved_impact;           // value points an unresolved issue takes from experience
+  double resolved_impact;             // value points a resolved issue still takes
+  double recovery_trust;              // trust gained per well-resolved issue (service recovery)
+  double jenga_root_causes;           // root causes added per quarter at a 100% cut of non-customer-facing budgets
+  std::int64_t jenga_lag;             // quarters before a cut shows up as root causes
+};
+
+enum class PolicyKind : std::uint8_t { fixed_shares, growth_target, balanced_scorecard, cx_led };
+
+// Management: how the plan becomes this quarter's budgets.
+struct PolicyParameters {
+  PolicyKind kind;
+  double growth_target;        // growth-target: revenue growth per quarter aimed at
+  double cut_rate;             // growth-target: share cut from what does not pay this quarter, per miss
+  double cut_floor;            // growth-target: budgets never fall below this share of the plan
+  double weight_customer;      // balanced scorecard weights (sum to 1)
+  double weight_financial;
+  double weight_internal;
+  double weight_learning;
+  double cx_boost;             // CX-led: prevention and insights get this multiple of the plan
+};
+
 struct FinanceParameters {
   double discount_rate;  // per quarter, for net present values
 };
@@ -140,6 +198,10 @@ struct Scenario {
   NetworkParameters network;
   WordOfMouthParameters word_of_mouth;
   InterventionParameters interventions;
+  DepartmentBudgets departments;
+  DepartmentEffects effects;
+  IssueParameters issues;
+  PolicyParameters policy;
   // Empty when the scenario names no segment: then one segment "all" has the market-wide parameters.
   std::vector<SegmentDefinition> segments;
 };

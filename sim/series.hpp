@@ -35,7 +35,39 @@ struct SeriesSpec {
   X(promoters, "customers", "Active customers who would answer 9-10 (satisfaction rounded)")                \
   X(passives, "customers", "Active customers who would answer 7-8")                                         \
   X(detractors, "customers", "Active customers who would answer 0-6")                                       \
-  X(nps, "points (-100 to 100)", "Net promoter score: 100 * (promoters - detractors) / active customers")
+  X(nps, "points (-100 to 100)", "Net promoter score: 100 * (promoters - detractors) / active customers")      \
+  X(cost_deliver, "currency per quarter", "Costs of delivering what was promised (seed 002): serving, fixed, departments") \
+  X(cost_react, "currency per quarter", "Costs of reacting to promises broken: support and retention incentives") \
+  X(cost_changes, "currency per quarter", "Costs of handling changes customers make: life events")               \
+  X(cost_good, "currency per quarter", "Good costs: delivering promises and serving customers' changes")         \
+  X(cost_bad, "currency per quarter", "Bad costs: reacting to broken promises")                                   \
+  X(remedial_cost, "currency per quarter", "Support staffed for the quarter's tickets: the remedial cost of issues") \
+  X(retention_incentive_cost, "currency per quarter", "Incentives paid to detractors to stay (a bad cost)")       \
+  X(prevention_spend, "currency per quarter", "Product spend on removing root causes")                           \
+  X(tickets_raised, "tickets per quarter", "Issues customers met (each raises a ticket)")                        \
+  X(tickets_resolved, "tickets per quarter", "Tickets support resolved")                                          \
+  X(root_causes, "root causes", "Issue root causes at the end of the quarter's planning")                         \
+  X(root_causes_removed, "root causes per quarter", "Root causes prevention removed for good")                    \
+  X(root_causes_added, "root causes per quarter", "New root causes: ongoing development plus Jenga management")   \
+  X(insights_usage, "fraction", "Share of what support learns that reaches product")                             \
+  X(value_delivered, "value points (0-10)", "Value customers get: product value less any operations limit")       \
+  X(promise, "value points (0-10)", "Value the firm's communication promises")                                    \
+  X(budget_product_innovation, "currency per quarter", "Product innovation budget after management policy")     \
+  X(budget_prevention, "currency per quarter", "Prevention budget after management policy")                      \
+  X(budget_operations, "currency per quarter", "Operations budget after management policy")                      \
+  X(budget_marketing, "currency per quarter", "Marketing budget after management policy")                        \
+  X(budget_sales, "currency per quarter", "Sales budget after management policy")                                \
+  X(budget_success, "currency per quarter", "Customer success budget after management policy")                   \
+  X(budget_insights, "currency per quarter", "CX insights budget after management policy")                       \
+  X(support_capacity, "tickets per quarter", "Tickets support was staffed for")                                   \
+  X(cx_annuity, "currency per quarter", "Remedial cost that root causes removed earlier would have caused this quarter") \
+  X(cx_annuity_cumulative, "currency", "CX annuity summed since quarter 1")                                       \
+  X(cx_annuity_npv, "currency", "CX annuity discounted to quarter 0 at finance.discount_rate")                    \
+  X(prevention_spend_cumulative, "currency", "Prevention spend summed since quarter 1")                          \
+  X(scorecard_customer, "0-1", "Balanced scorecard, customer perspective: (NPS + 100) / 200")                     \
+  X(scorecard_financial, "fraction", "Balanced scorecard, financial perspective: profit / revenue")               \
+  X(scorecard_internal, "0-1", "Balanced scorecard, internal process: tickets resolved / tickets raised")         \
+  X(scorecard_learning, "0-1", "Balanced scorecard, innovation and learning: insights usage")
 
 // Per market: /market/<name>, shaped [point, replicate, quarter].
 #define FULCRUM_MARKET_SERIES(X)                                                     \

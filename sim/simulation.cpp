@@ -13,6 +13,7 @@
 #include "models/adoption.hpp"
 #include "models/churn.hpp"
 #include "models/interventions.hpp"
+#include "models/issues.hpp"
 #include "models/perception.hpp"
 #include "models/word_of_mouth.hpp"
 #include "sim/rng.hpp"
@@ -45,7 +46,9 @@ double tally_value(FirmSeries series, const FirmTally& stock, const FirmTally& f
     case FirmSeries::passives: return static_cast<double>(stock.passives);
     case FirmSeries::detractors: return static_cast<double>(stock.detractors);
     case FirmSeries::nps: return mean_or_nan(100.0 * static_cast<double>(stock.promoters - stock.detractors), stock.active);
-    default: return std::numeric_limits<double>::quiet_NaN();  // money series: see record()
+    case FirmSeries::tickets_raised: return static_cast<double>(flow.tickets_raised);
+    case FirmSeries::tickets_resolved: return static_cast<double>(flow.tickets_resolved);
+    default: return std::numeric_limits<double>::quiet_NaN();  // firm-level series: see record()
   }
 }
 
@@ -85,12 +88,14 @@ Census Simulation::take_census() const {
 }
 
 void Simulation::churn_phase(BlockFlows& flows) {
+  std::vector<RetentionEffort> efforts;
+  for (const Firm& firm : world_.firms) efforts.push_back(firm.quarter.retention);
   for_each_block(world_, [&](Eigen::Index block) {
     RandomEngine stream = make_stream({stream_seed(world_), world_.replicate, StreamPurpose::churn,
                                        static_cast<std::uint64_t>(world_.quarter), 0,
                                        static_cast<std::uint64_t>(block)});
-    churn_block(world_.customers, block_range(block, world_.customers.size()), world_.market->segments, stream,
-                flows[static_cast<std::size_t>(block)]);
+    churn_block(world_.customers, block_range(block, world_.customers.size()), world_.market->segments, efforts,
+                stream, flows[static_cast<std::size_t>(block)]);
   });
 }
 
@@ -113,8 +118,9 @@ void Simulation::adoption_phase(BlockFlows& flows) {
   const Scenario& scenario = *world_.scenario;
   const auto substeps = scenario.simulation.substeps;
   const double dt = 1.0 / static_cast<double>(substeps);
-  // One firm for now: every adopter joins firm 0, whose cells come first.
-  const std::vector<JoiningTerms> terms = joining_terms(*world_.market, world_.firms[0].parameters, 0);
+  // One firm for now: every adopter joins firm 0, whose cells come first, on its marketing and sales.
+  const std::vector<JoiningTerms> terms = joining_terms(*world_.market, world_.firms[0], 0);
+  const AdoptionParameters& adoption = world_.firms[0].quarter.adoption;
   // What prospects hear is refreshed every sub-step: new adopters start talking at once.
   for (std::int64_t substep = 0; substep < substeps; ++substep) {
     const VoiceTotals totals = listen();
@@ -124,22 +130,51 @@ void Simulation::adoption_phase(BlockFlows& flows) {
                                          static_cast<std::uint64_t>(world_.quarter),
                                          static_cast<std::uint64_t>(substep), static_cast<std::uint64_t>(block)});
       std::vector<FirmTally>& cells_of_block = flows[static_cast<std::size_t>(block)];
-      adopt_block(world_.customers, block_range(block, world_.customers.size()), scenario.adoption, dt, signal,
+      adopt_block(world_.customers, block_range(block, world_.customers.size()), adoption, dt, signal,
                   terms, world_.quarter, stream, std::span(cells_of_block.data(), world_.segment_count()));
     });
   }
 }
 
-void Simulation::perception_phase() {
+void Simulation::issues_phase(BlockFlows& flows) {
+  std::vector<double> issue_rate;
+  for (const Firm& firm : world_.firms) issue_rate.push_back(firm.quarter.issue_rate);
+  for_each_block(world_, [&](Eigen::Index block) {
+    RandomEngine stream = make_stream({stream_seed(world_), world_.replicate, StreamPurpose::issues,
+                                       static_cast<std::uint64_t>(world_.quarter), 0, static_cast<std::uint64_t>(block)});
+    issues_block(world_.customers, block_range(block, world_.customers.size()), issue_rate, world_.segment_count(),
+                 stream, flows[static_cast<std::size_t>(block)]);
+  });
+  // Support is staffed for the customers the firm has now; those it cannot serve stay unresolved.
+  const std::vector<FirmTally> so_far = sum_flows(flows);
+  for (std::size_t f = 0; f < world_.firms.size(); ++f) {
+    Firm& firm = world_.firms[f];
+    std::int64_t tickets = 0;
+    std::int64_t active = static_cast<std::int64_t>(trajectory_.firm(FirmSeries::customers_active, world_.quarter - 1,
+                                                                      static_cast<std::int64_t>(f)));
+    for (std::size_t s = 0; s < world_.segment_count(); ++s) {
+      const FirmTally& cell = so_far[f * world_.segment_count() + s];
+      tickets += cell.tickets_raised;
+      active += cell.acquired - cell.churned;
+    }
+    staff_support(firm.quarter, firm, world_.scenario->issues, active, tickets);
+  }
+}
+
+void Simulation::perception_phase(BlockFlows& flows) {
   std::vector<Offer> offers;
   for (const Firm& firm : world_.firms) {
-    offers.push_back({firm.parameters.value_delivered, firm.parameters.promise, firm.parameters.price});
+    offers.push_back({firm.quarter.delivered_value, firm.quarter.promise, firm.parameters.price,
+                      firm.quarter.resolution_probability});
   }
   const VoiceTotals totals = listen();
   const WordOfMouthHeard heard{world_.market->network, world_.voice_to_customers, totals.to_customers};
   for_each_block(world_, [&](Eigen::Index block) {
+    RandomEngine stream = make_stream({stream_seed(world_), world_.replicate, StreamPurpose::resolution,
+                                       static_cast<std::uint64_t>(world_.quarter), 0, static_cast<std::uint64_t>(block)});
     perceive_block(world_.customers, block_range(block, world_.customers.size()), world_.market->segments,
-                   world_.scenario->word_of_mouth, heard, offers);
+                   world_.scenario->word_of_mouth, world_.scenario->issues, heard, offers, stream,
+                   flows[static_cast<std::size_t>(block)]);
   });
 }
 
@@ -177,25 +212,39 @@ void Simulation::intervention_phase() {
 
 void Simulation::step() {
   ++world_.quarter;
+  for (Firm& firm : world_.firms) firm.quarter = plan_quarter(firm, *world_.scenario);
   BlockFlows block_flows = make_block_flows();
   churn_phase(block_flows);
   adoption_phase(block_flows);
-  perception_phase();
+  issues_phase(block_flows);
+  perception_phase(block_flows);
   intervention_phase();
 
   const Census census = take_census();
   const std::vector<FirmTally> flows = sum_flows(block_flows);
+  const FinanceParameters& finance = world_.scenario->finance;
   std::vector<QuarterBooks> books;
-  for (std::size_t firm = 0; firm < world_.firms.size(); ++firm) {
-    Firm& accounts = world_.firms[firm];
-    std::int64_t served = 0;  // life events handled without losing the customer
+  for (std::size_t f = 0; f < world_.firms.size(); ++f) {
+    Firm& firm = world_.firms[f];
+    QuarterSpending spending;
+    spending.units_sold = census.firm_total(f).units_sold;
+    spending.budgets = firm.quarter.budgets;
+    spending.support_tickets_staffed = firm.quarter.support_capacity;
     for (std::size_t segment = 0; segment < world_.segment_count(); ++segment) {
-      const FirmTally& flow = flows[firm * world_.segment_count() + segment];
-      served += flow.life_events - flow.churned_by_life_event;
+      const FirmTally& flow = flows[f * world_.segment_count() + segment];
+      spending.life_events_served += flow.life_events - flow.churned_by_life_event;
+      spending.incentivised += flow.incentivised;
     }
-    books.push_back(close_quarter(census.firm_total(firm).units_sold, served, accounts.parameters));
-    accounts.cash = add_cents(accounts.cash, books.back().profit, "cash");
-    accounts.profit_npv += to_currency(books.back().profit) * discount_factor(world_.scenario->finance, world_.quarter);
+    books.push_back(close_quarter(spending, firm.parameters, world_.scenario->issues));
+    const QuarterBooks& closed = books.back();
+    const double discount = discount_factor(finance, world_.quarter);
+    firm.cash = add_cents(firm.cash, closed.profit, "cash");
+    firm.profit_npv += to_currency(closed.profit) * discount;
+    firm.revenue_before = firm.revenue_last;
+    firm.revenue_last = to_currency(closed.revenue);
+    firm.cx_annuity_total += firm.quarter.cx_annuity;
+    firm.cx_annuity_npv += firm.quarter.cx_annuity * discount;
+    firm.prevention_total += to_currency(closed.prevention);
   }
   record(census, flows, books);
 }
@@ -217,6 +266,7 @@ void Simulation::record(const Census& census, const std::vector<FirmTally>& flow
     trajectory_.firm(FirmSeries::profit, q, firm) = to_currency(books[f].profit);
     trajectory_.firm(FirmSeries::cash, q, firm) = to_currency(world_.firms[f].cash);
     trajectory_.firm(FirmSeries::profit_npv, q, firm) = world_.firms[f].profit_npv;
+    record_firm(q, f, books[f], stock, flow);
 
     for (std::size_t s = 0; s < segments; ++s) {
       const FirmTally& cell_stock = census.cells[f * segments + s];
@@ -238,6 +288,48 @@ void Simulation::record(const Census& census, const std::vector<FirmTally>& flow
   }
   trajectory_.market(MarketSeries::prospects, q) = static_cast<double>(census.market.prospects);
   trajectory_.market(MarketSeries::lapsed, q) = static_cast<double>(census.market.lapsed);
+}
+
+void Simulation::record_firm(std::int64_t q, std::size_t f, const QuarterBooks& books, const FirmTally& stock,
+                             const FirmTally& flow) {
+  const auto firm_index = static_cast<std::int64_t>(f);
+  const Firm& firm = world_.firms[f];
+  const FirmQuarter& quarter = firm.quarter;
+  const auto set = [&](FirmSeries series, double value) { trajectory_.firm(series, q, firm_index) = value; };
+  set(FirmSeries::cost_deliver, to_currency(books.deliver));
+  set(FirmSeries::cost_react, to_currency(books.react));
+  set(FirmSeries::cost_changes, to_currency(books.changes));
+  set(FirmSeries::cost_good, to_currency(books.good));
+  set(FirmSeries::cost_bad, to_currency(books.bad));
+  set(FirmSeries::remedial_cost, to_currency(books.remedial));
+  set(FirmSeries::retention_incentive_cost, to_currency(books.retention_incentives));
+  set(FirmSeries::prevention_spend, to_currency(books.prevention));
+  set(FirmSeries::root_causes, firm.root_causes);
+  set(FirmSeries::root_causes_removed, quarter.root_causes_removed);
+  set(FirmSeries::root_causes_added, quarter.root_causes_added);
+  set(FirmSeries::insights_usage, quarter.insights_usage);
+  set(FirmSeries::value_delivered, quarter.delivered_value);
+  set(FirmSeries::promise, quarter.promise);
+  set(FirmSeries::budget_product_innovation, quarter.budgets.product_innovation);
+  set(FirmSeries::budget_prevention, quarter.budgets.prevention);
+  set(FirmSeries::budget_operations, quarter.budgets.operations);
+  set(FirmSeries::budget_marketing, quarter.budgets.marketing);
+  set(FirmSeries::budget_sales, quarter.budgets.sales);
+  set(FirmSeries::budget_success, quarter.budgets.success);
+  set(FirmSeries::budget_insights, quarter.budgets.insights);
+  set(FirmSeries::support_capacity, quarter.support_capacity);
+  set(FirmSeries::cx_annuity, quarter.cx_annuity);
+  set(FirmSeries::cx_annuity_cumulative, firm.cx_annuity_total);
+  set(FirmSeries::cx_annuity_npv, firm.cx_annuity_npv);
+  set(FirmSeries::prevention_spend_cumulative, firm.prevention_total);
+  const double nps = tally_value(FirmSeries::nps, stock, flow, q, 1.0);
+  set(FirmSeries::scorecard_customer, (nps + 100.0) / 200.0);
+  set(FirmSeries::scorecard_financial, books.revenue != 0 ? static_cast<double>(books.profit) / static_cast<double>(books.revenue)
+                                                          : std::numeric_limits<double>::quiet_NaN());
+  set(FirmSeries::scorecard_internal, flow.tickets_raised > 0 ? static_cast<double>(flow.tickets_resolved) /
+                                                                    static_cast<double>(flow.tickets_raised)
+                                                              : 1.0);
+  set(FirmSeries::scorecard_learning, quarter.insights_usage);
 }
 
 void Simulation::run_to_horizon() {

@@ -16,8 +16,9 @@ class Simulation {
  public:
   Simulation(const Scenario& scenario, const Market& market, std::uint64_t replicate, int threads);
 
-  // Advances one quarter through the pipeline: life events and churn, adoption sub-steps (word of
-  // mouth to prospects), perception (word of mouth to customers), interventions, books, record.
+  // Advances one quarter through the pipeline: the firms plan (budgets, root causes, value), life events
+  // and churn, adoption sub-steps (word of mouth to prospects), issues and support, perception (word of
+  // mouth to customers), interventions, books, record.
   void step();
   void run_to_horizon();
 
@@ -36,9 +37,13 @@ class Simulation {
   VoiceTotals listen();
   void churn_phase(BlockFlows& flows);
   void adoption_phase(BlockFlows& flows);
-  void perception_phase();
+  void issues_phase(BlockFlows& flows);
+  void perception_phase(BlockFlows& flows);
   // What-if programmes (interventions.*) that move customers between NPS categories.
   void intervention_phase();
+  // The firm-level series of the quarter: costs by category, root causes, budgets, annuity, scorecard.
+  void record_firm(std::int64_t quarter, std::size_t firm, const QuarterBooks& books, const FirmTally& stock,
+                   const FirmTally& flow);
   void record(const Census& census, const std::vector<FirmTally>& flows, const std::vector<QuarterBooks>& books);
 
   World world_;

@@ -15,6 +15,9 @@ struct FirmTally {
   std::int64_t promoters = 0;
   std::int64_t passives = 0;
   std::int64_t detractors = 0;
+  std::int64_t tickets_raised = 0;
+  std::int64_t tickets_resolved = 0;
+  std::int64_t incentivised = 0;  // detractors paid a retention incentive
   double units_sold = 0;       // sum of spend over active customers
   double satisfaction_sum = 0;  // over active customers
   double expectation_sum = 0;   // over active customers
@@ -30,6 +33,9 @@ struct FirmTally {
     promoters += other.promoters;
     passives += other.passives;
     detractors += other.detractors;
+    tickets_raised += other.tickets_raised;
+    tickets_resolved += other.tickets_resolved;
+    incentivised += other.incentivised;
     units_sold += other.units_sold;
     satisfaction_sum += other.satisfaction_sum;
     expectation_sum += other.expectation_sum;

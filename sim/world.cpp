@@ -49,14 +49,14 @@ Market build_market(const Scenario& scenario) {
   return market;
 }
 
-std::vector<JoiningTerms> joining_terms(const Market& market, const FirmParameters& firm, std::int16_t firm_index) {
+std::vector<JoiningTerms> joining_terms(const Market& market, const Firm& firm, std::int16_t firm_index) {
   std::vector<JoiningTerms> terms;
   for (const Segment& segment : market.segments) {
     terms.push_back({firm_index,
-                     static_cast<float>(firm.promise),
+                     static_cast<float>(firm.quarter.promise),
                      static_cast<float>(segment.customers.satisfaction_baseline),
                      static_cast<float>(segment.customers.trust_initial),
-                     static_cast<float>(firm.price),
+                     static_cast<float>(firm.parameters.price),
                      static_cast<float>(segment.customers.spend_per_quarter)});
   }
   return terms;
@@ -66,11 +66,11 @@ World make_world(const Scenario& scenario, const Market& market, std::uint64_t r
   const auto population = static_cast<std::size_t>(scenario.market.population);
   World world{&scenario, &market, replicate, threads, 0, CustomerState(scenario.market.population), {},
               std::vector<float>(population), std::vector<float>(population)};
-  world.firms.push_back(Firm{scenario.firm, to_cents(scenario.firm.initial_cash)});
+  world.firms.push_back(make_firm(scenario));
   for (std::size_t i = 0; i < population; ++i) world.customers.segment[static_cast<Eigen::Index>(i)] = market.segment_of[i];
 
   const auto seed = static_cast<std::uint64_t>(scenario.simulation.seed);
-  const std::vector<JoiningTerms> terms = joining_terms(market, scenario.firm, 0);
+  const std::vector<JoiningTerms> terms = joining_terms(market, world.firms[0], 0);
   for_each_block(world, [&](Eigen::Index block) {
     const CustomerRange range = block_range(block, world.customers.size());
     const auto block_key = static_cast<std::uint64_t>(block);

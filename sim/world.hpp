@@ -5,6 +5,7 @@
 
 #include "models/accounting.hpp"
 #include "models/adoption.hpp"
+#include "models/firm.hpp"
 #include "models/network.hpp"
 #include "sim/customer_state.hpp"
 #include "sim/scenario.hpp"
@@ -25,12 +26,6 @@ Market build_market(const Scenario& scenario);
 std::vector<std::uint16_t> assign_segments(const std::vector<Segment>& segments, std::int64_t population,
                                            std::uint64_t seed);
 
-struct Firm {
-  FirmParameters parameters;
-  Cents cash = 0;
-  double profit_npv = 0;  // currency, discounted to quarter 0
-};
-
 struct World {
   const Scenario* scenario;  // outlives the World (owned by the caller)
   const Market* market;      // shared by all replicates; outlives the World
@@ -47,9 +42,9 @@ struct World {
   [[nodiscard]] std::size_t segment_count() const { return market->segments.size(); }
 };
 
-// What a prospect of each segment gets on joining `firm_index`: its promise, its price, the segment's
-// wallet, satisfaction baseline and initial trust. Indexed by segment.
-std::vector<JoiningTerms> joining_terms(const Market& market, const FirmParameters& firm, std::int16_t firm_index);
+// What a prospect of each segment gets on joining `firm_index`: its current promise, its price, the
+// segment's wallet, satisfaction baseline and initial trust. Indexed by segment.
+std::vector<JoiningTerms> joining_terms(const Market& market, const Firm& firm, std::int16_t firm_index);
 
 // Quarter 0: every customer's segment, fit and base churn propensity set, the initial customers placed.
 World make_world(const Scenario& scenario, const Market& market, std::uint64_t replicate, int threads);

@@ -22,9 +22,26 @@ TEST_CASE("the books of a quarter: revenue, costs and profit to the cent", "[acc
   firm.unit_cost = 7.5;
   firm.fixed_cost = 1000.0;
   firm.life_event_service_cost = 15.5;
-  const QuarterBooks books = close_quarter(300.0, 4, firm);
+  IssueParameters issues = default_scenario().issues;
+  issues.cost_per_ticket = 25.0;
+  QuarterSpending spending;
+  spending.units_sold = 300.0;
+  spending.life_events_served = 4;
+  spending.budgets = DepartmentBudgets{100.01, 200, 300, 400, 500, 0.9, 600, 700, 2.5};
+  spending.support_tickets_staffed = 10.5;
+  spending.incentivised = 6;
+  const QuarterBooks books = close_quarter(spending, firm, issues);
   CHECK(books.revenue == 599700);
-  CHECK(books.costs_total == 225000 + 100000 + 6200);
+  const Cents deliver = 225000 + 100000 + 10001 + 20000 + 30000 + 40000 + 50000 + 60000 + 70000;
+  CHECK(books.deliver == deliver);
+  CHECK(books.remedial == 26250);
+  CHECK(books.retention_incentives == 1500);
+  CHECK(books.react == 26250 + 1500);
+  CHECK(books.changes == 6200);
+  CHECK(books.prevention == 20000);
+  CHECK(books.costs_total == books.deliver + books.react + books.changes);
+  CHECK(books.costs_total == books.good + books.bad);
+  CHECK(books.bad == books.react);
   CHECK(books.profit == books.revenue - books.costs_total);
 }
 

@@ -71,7 +71,8 @@ TEST_CASE("churn_block lapses only active customers and counts them by firm", "[
   ChurnParameters churn = default_scenario().churn;
   RandomEngine engine = make_stream({1, 0, StreamPurpose::churn, 1, 0, 0});
   std::vector<FirmTally> tallies(2);
-  churn_block(customers, {0, 10}, one_segment(calm_customers(), churn), engine, tallies);
+  const std::vector<RetentionEffort> efforts(2);
+  churn_block(customers, {0, 10}, one_segment(calm_customers(), churn), efforts, engine, tallies);
   CHECK(tallies[0].churned == 3);
   CHECK(tallies[1].churned == 3);
   CHECK(tallies[0].life_events == 0);
@@ -113,10 +114,43 @@ TEST_CASE("life events end relationships whatever the customer feels, or cost a 
   parameters.life_event_churn_share = 0.4;
   RandomEngine engine = make_stream({4, 0, StreamPurpose::churn, 1, 0, 0});
   std::vector<FirmTally> tallies(1);
-  churn_block(customers, {0, n}, one_segment(parameters, default_scenario().churn), engine, tallies);
+  const std::vector<RetentionEffort> efforts(1);
+  churn_block(customers, {0, n}, one_segment(parameters, default_scenario().churn), efforts, engine, tallies);
   const auto events = static_cast<double>(tallies[0].life_events);
   const auto churned = static_cast<double>(tallies[0].churned_by_life_event);
   CHECK(tallies[0].churned == tallies[0].churned_by_life_event);
   CHECK(std::abs(events - 0.1 * n) < 5 * std::sqrt(0.1 * 0.9 * n));
   CHECK(std::abs(churned - 0.04 * n) < 5 * std::sqrt(0.04 * 0.96 * n));
+}
+
+TEST_CASE("customer success and retention incentives lower the hazard where they apply", "[churn][departments]") {
+  const std::int64_t n = 40000;
+  CustomerState customers(n);
+  for (std::int64_t i = 0; i < n; ++i) {
+    customers.status[i] = customer_status::active;
+    customers.firm[i] = 0;
+    customers.base_churn_propensity[i] = 0.2f;
+    customers.satisfaction[i] = i % 2 == 0 ? 4.0f : 7.5f;  // detractors and passives
+    customers.trust[i] = 0.6f;
+  }
+  CustomerParameters parameters = calm_customers();
+  parameters.satisfaction_baseline = 7.5;
+  ChurnParameters churn = default_scenario().churn;
+  churn.satisfaction_sensitivity = 0.0;
+  churn.trust_sensitivity = 0.0;
+  RetentionEffort effort;
+  effort.success_multiplier = 0.5;
+  effort.incentivises_detractors = true;
+  effort.incentive_multiplier = 0.5;
+  RandomEngine engine = make_stream({8, 0, StreamPurpose::churn, 1, 0, 0});
+  std::vector<FirmTally> tallies(1);
+  churn_block(customers, {0, n}, one_segment(parameters, churn), std::span(&effort, 1), engine, tallies);
+  std::int64_t detractors_left = 0, passives_left = 0;
+  for (std::int64_t i = 0; i < n; ++i) {
+    if (customers.status[i] == customer_status::lapsed) ++(i % 2 == 0 ? detractors_left : passives_left);
+  }
+  const double half = n / 2.0;
+  CHECK(tallies[0].incentivised == n / 2);
+  CHECK(std::abs(passives_left - 0.1 * half) < 5 * std::sqrt(0.1 * 0.9 * half));      // 0.2 * 0.5
+  CHECK(std::abs(detractors_left - 0.05 * half) < 5 * std::sqrt(0.05 * 0.95 * half));  // and * 0.5 again
 }

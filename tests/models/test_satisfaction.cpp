@@ -87,9 +87,13 @@ TEST_CASE("perceive_block updates active customers only, against the expectation
   SocialNetwork complete;
   complete.vertices = 2;
   const std::vector<float> sentiment{0.0f, -0.9f};
-  const std::vector<Offer> offers{{7.0, 7.5, 20.0}};
+  const std::vector<Offer> offers{{7.0, 7.5, 20.0, 1.0}};
+  customers.issues << 0, 0;
   const std::vector<Segment> segments{{"all", 1.0, parameters, default_scenario().churn}};
-  perceive_block(customers, {0, 2}, segments, word_of_mouth, {complete, sentiment, -0.9}, offers);
+  RandomEngine engine = make_stream({1, 0, StreamPurpose::resolution, 1, 0, 0});
+  std::vector<FirmTally> tallies(1);
+  perceive_block(customers, {0, 2}, segments, word_of_mouth, default_scenario().issues, {complete, sentiment, -0.9},
+                 offers, engine, tallies);
   const double shift = word_of_mouth.satisfaction_influence * -0.45;  // the market's mean sentiment
   const double target = satisfaction_target(7.0, 8.0, shift, parameters);
   const double satisfaction = next_satisfaction(7.0, target, parameters);
@@ -99,4 +103,44 @@ TEST_CASE("perceive_block updates active customers only, against the expectation
   CHECK(customers.experience[0] == Approx(7.0));
   CHECK(customers.spend[0] == Approx(next_spend(3.0, satisfaction, parameters)));
   CHECK(customers.satisfaction[1] == 7.0f);  // lapsed: untouched
+}
+
+TEST_CASE("issues take from experience: unresolved ones more; resolved ones earn trust back", "[perception][issues]") {
+  CustomerParameters parameters = default_scenario().customers;
+  IssueParameters issues = default_scenario().issues;
+  issues.unresolved_impact = 1.5;
+  issues.resolved_impact = 0.3;
+  issues.recovery_trust = 0.02;
+  CHECK(issue_impact(1, 2, issues) == Approx(0.3 + 3.0));
+  const std::vector<Segment> segments{{"all", 1.0, parameters, default_scenario().churn}};
+  SocialNetwork complete;
+  complete.vertices = 3;
+  const std::vector<float> silence(3, 0.0f);
+  const auto live = [&](double resolution_probability) {
+    CustomerState customers(3);
+    customers.status.setConstant(customer_status::active);
+    customers.firm.setZero();
+    customers.expectation.setConstant(7.0f);
+    customers.satisfaction.setConstant(7.0f);
+    customers.trust.setConstant(0.5f);
+    customers.reference_price.setConstant(20.0f);
+    customers.spend.setConstant(3.0f);
+    customers.issues << 0, 2, 2;
+    RandomEngine engine = make_stream({1, 0, StreamPurpose::resolution, 1, 0, 0});
+    std::vector<FirmTally> tallies(1);
+    perceive_block(customers, {0, 3}, segments, default_scenario().word_of_mouth, issues, {complete, silence, 0.0},
+                   {{7.0, 7.0, 20.0, resolution_probability}}, engine, tallies);
+    return std::pair{customers, tallies[0].tickets_resolved};
+  };
+  const auto [served, resolved] = live(1.0);
+  CHECK(resolved == 4);
+  CHECK(served.experience[0] == Approx(7.0));
+  CHECK(served.experience[1] == Approx(7.0 - 0.6));
+  const auto [ignored, none] = live(0.0);
+  CHECK(none == 0);
+  CHECK(ignored.experience[1] == Approx(7.0 - 3.0));
+  CHECK(ignored.satisfaction[1] < served.satisfaction[1]);
+  // Resolution earns trust back on top of the (smaller) surprise: served customers trust more.
+  CHECK(served.trust[1] > ignored.trust[1]);
+  CHECK(served.trust[1] == Approx(next_trust(0.5, -0.6, parameters) + 2 * 0.02));
 }
