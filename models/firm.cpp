@@ -29,12 +29,18 @@ FirmQuarter plan_quarter(Firm& firm, const Scenario& scenario) {
   const bool growth_known = std::isfinite(firm.revenue_last) && std::isfinite(firm.revenue_before) && firm.revenue_before > 0;
   const ManagementView view{growth_known ? firm.revenue_last / firm.revenue_before - 1.0 : 0.0, growth_known};
   quarter.budgets = allocate_budgets(scenario.policy, plan, view, firm.memory);
+  const PreventionProgramme& programme = scenario.prevention_programme;
+  firm.quarters_planned += 1;
+  if (firm.quarters_planned >= programme.start_quarter && firm.quarters_planned < programme.start_quarter + programme.quarters) {
+    quarter.budgets.prevention += programme.budget;
+  }
   const DepartmentBudgets& budgets = quarter.budgets;
   quarter.insights_usage = insights_usage(budgets.insights, effects);
 
   // Root causes: development adds some, cuts add more after a lag, prevention removes some for good.
   firm.jenga_pipeline.push_back(
       jenga_root_causes(shortfall(non_customer_facing_total(budgets), non_customer_facing_total(plan)), issues));
+  // (A prevention programme on top of the plan is never a cut: shortfall() counts only what is missing.)
   double arrivals = 0;
   while (static_cast<std::int64_t>(firm.jenga_pipeline.size()) > issues.jenga_lag) {
     arrivals += firm.jenga_pipeline.front();

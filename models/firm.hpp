@@ -38,6 +38,7 @@ struct Firm {
   double root_causes_removed_total = 0;  // removed for good since quarter 0
   std::deque<double> jenga_pipeline;     // root causes on their way, one entry per quarter of lag
   PolicyMemory memory;
+  std::int64_t quarters_planned = 0;
   double revenue_last = std::numeric_limits<double>::quiet_NaN();    // currency, last quarter
   double revenue_before = std::numeric_limits<double>::quiet_NaN();  // the quarter before
   double cx_annuity_total = 0;

@@ -7,6 +7,7 @@ namespace {
 
 // Growth-target: missing the target cuts, at cut_rate per miss, everything that does not pay this
 // quarter (seed 000's quarterly pressure; seed 004's Jenga management); hitting it restores nothing.
+// Support is spared: its tickets arrive whether or not management looks at them.
 DepartmentBudgets growth_target(const PolicyParameters& policy, DepartmentBudgets budgets, const ManagementView& view,
                                 PolicyMemory& memory) {
   if (view.growth_known && view.revenue_growth < policy.growth_target) {
@@ -18,7 +19,6 @@ DepartmentBudgets growth_target(const PolicyParameters& policy, DepartmentBudget
   budgets.operations *= k;
   budgets.insights *= k;
   budgets.success *= k;
-  budgets.support_coverage *= k;
   return budgets;
 }
 

@@ -332,6 +332,14 @@ std::vector<ParameterSpec> build_registry() {
   add(real("policy.cx_boost", &S::policy, &PolicyParameters::cx_boost, 2.0, "multiple of plan", 1, 10,
            "CX-led: prevention and insights get this multiple of the plan; support is staffed for every ticket."));
 
+  // --- a one-off prevention programme
+  add(real("prevention_programme.budget", &S::prevention_programme, &PreventionProgramme::budget, 0.0,
+           "currency per quarter", 0, 1.0e12, "Extra prevention spend per quarter while the programme runs."));
+  add(integer("prevention_programme.start_quarter", &S::prevention_programme, &PreventionProgramme::start_quarter, 1,
+              "quarter", 1, 400, "First quarter of the programme."));
+  add(integer("prevention_programme.quarters", &S::prevention_programme, &PreventionProgramme::quarters, 4,
+              "quarters", 0, 400, "How many quarters the programme runs."));
+
   // Customers and churn can differ by segment: these two tables may be set under segments.<name>.
   for (auto& spec : registry) spec.per_segment = spec.path.starts_with("customers.") || spec.path.starts_with("churn.");
   return registry;
@@ -486,6 +494,13 @@ const ParameterSpec& segment_share_parameter() {
   return share;
 }
 
+Scenario counterfactual_of(const Scenario& scenario) {
+  Scenario alternative = scenario;
+  for (const auto& [path, value] : scenario.counterfactual) find_parameter(path)->assign(alternative, value);
+  alternative.counterfactual.clear();
+  return alternative;
+}
+
 std::vector<Segment> resolve_segments(const Scenario& scenario) {
   if (scenario.segments.empty()) return {Segment{"all", 1.0, scenario.customers, scenario.churn}};
   std::vector<Segment> segments;
@@ -531,6 +546,8 @@ std::string scenario_as_toml(const Scenario& scenario) {
     out += fmt::format("\n[segments.{}]\nshare = {}\n", segment.name, format_value(segment.share));
     for (const auto& [path, value] : segment.overrides) out += fmt::format("{} = {}\n", path, format_value(value));
   }
+  if (!scenario.counterfactual.empty()) out += "\n[counterfactual]\n";
+  for (const auto& [path, value] : scenario.counterfactual) out += fmt::format("{} = {}\n", path, format_value(value));
   return out;
 }
 
@@ -548,6 +565,9 @@ std::string scenario_as_json(const Scenario& scenario) {
     for (const auto& [path, value] : segment.overrides) {
       out += fmt::format(", {}: {}", quoted("segments." + segment.name + "." + path), format_value(value));
     }
+  }
+  for (const auto& [path, value] : scenario.counterfactual) {
+    out += fmt::format(", {}: {}", quoted("counterfactual." + path), format_value(value));
   }
   return out + "}";
 }

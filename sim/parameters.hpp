@@ -52,6 +52,9 @@ Scenario default_scenario();
 // not bound to a Scenario field (segments are named by the scenario).
 const ParameterSpec& segment_share_parameter();
 
+// The scenario with its counterfactual overrides applied (and no counterfactual of its own).
+Scenario counterfactual_of(const Scenario& scenario);
+
 // Every segment with its parameters resolved; one segment "all" when the scenario names none.
 std::vector<Segment> resolve_segments(const Scenario& scenario);
 

@@ -1,5 +1,9 @@
 #include "sim/results.hpp"
 
+#include <boost/math/distributions/students_t.hpp>
+#include <cmath>
+#include <limits>
+
 namespace fulcrum {
 namespace {
 
@@ -67,6 +71,24 @@ double& Trajectory::cohort(std::int64_t firm_index, std::int64_t cohort_quarter,
 
 double Trajectory::cohort(std::int64_t firm_index, std::int64_t cohort_quarter, std::int64_t quarter) const {
   return const_cast<Trajectory*>(this)->cohort(firm_index, cohort_quarter, quarter);
+}
+
+PairedDifference paired_difference(const EnsembleResults& results, FirmSeries series, std::int64_t quarter,
+                                   std::int64_t firm) {
+  const std::int64_t n = results.replicates;
+  double sum = 0;
+  std::vector<double> differences;
+  for (std::int64_t r = 0; r < n; ++r) {
+    differences.push_back(results.run(1, r).firm(series, quarter, firm) - results.run(0, r).firm(series, quarter, firm));
+    sum += differences.back();
+  }
+  const double mean = sum / static_cast<double>(n);
+  if (n < 2) return {mean, std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()};
+  double squares = 0;
+  for (const double d : differences) squares += (d - mean) * (d - mean);
+  const double standard_error = std::sqrt(squares / static_cast<double>(n - 1) / static_cast<double>(n));
+  const double t = boost::math::quantile(boost::math::students_t(static_cast<double>(n - 1)), 0.975);
+  return {mean, mean - t * standard_error, mean + t * standard_error};
 }
 
 }  // namespace fulcrum

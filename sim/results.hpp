@@ -49,6 +49,7 @@ struct EnsembleResults {
   std::int64_t points = 1;
   std::int64_t replicates = 0;
   std::int64_t quarters_recorded = 0;
+  std::vector<std::string> point_names;  // "scenario", and "counterfactual" when there is one
   std::vector<std::string> firm_names;
   std::vector<std::string> segment_names;
   std::vector<Trajectory> runs;  // index point * replicates + replicate
@@ -57,5 +58,15 @@ struct EnsembleResults {
     return runs.at(static_cast<std::size_t>(point * replicates + replicate));
   }
 };
+
+// Counterfactual minus scenario, paired replicate by replicate (they share random numbers): the mean
+// and its 95% confidence interval (Student t over replicates; NaN bounds with a single replicate).
+struct PairedDifference {
+  double mean;
+  double low;
+  double high;
+};
+PairedDifference paired_difference(const EnsembleResults& results, FirmSeries series, std::int64_t quarter,
+                                   std::int64_t firm);
 
 }  // namespace fulcrum

@@ -116,6 +116,8 @@ void write_coordinates(hid_t file, const EnsembleResults& results) {
     check(H5Dwrite(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()), fmt::format("write /coords/{}", name));
   };
   write_names("firm", results.firm_names);
+  write_names("point_name", results.point_names);
+  if (results.points == 2) write_names("statistic", {"mean", "ci95_low", "ci95_high"});
   write_names("segment", results.segment_names);
 
   std::vector<double> deciles;
@@ -203,6 +205,34 @@ void write_file(const EnsembleResults& results, const fs::path& path) {
                   }
                 }
               });
+  if (results.points == 2) {
+    // The paired counterfactual: per replicate, and summarised with a 95% interval.
+    write_group(file, "difference", kFirmSeries.size(), {replicates, quarters, firms}, "replicate,quarter,firm",
+                results, [](std::size_t k) { return kFirmSeries[k]; },
+                [&](const Trajectory& run, std::size_t k, std::vector<double>& values) {
+                  // Only the counterfactual's runs add values: each minus its scenario twin.
+                  const auto index = &run - results.runs.data();
+                  if (index < results.replicates) return;
+                  const Trajectory& twin = results.runs[static_cast<std::size_t>(index - results.replicates)];
+                  for (std::int64_t q = 0; q < q_count; ++q) {
+                    for (std::int64_t f = 0; f < f_count; ++f) {
+                      values.push_back(run.firm(FirmSeries(k), q, f) - twin.firm(FirmSeries(k), q, f));
+                    }
+                  }
+                });
+    Handle group(H5Gcreate2(file, "difference_summary", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
+                 "create /difference_summary");
+    for (std::size_t k = 0; k < kFirmSeries.size(); ++k) {
+      std::vector<double> values;
+      for (std::int64_t q = 0; q < q_count; ++q) {
+        for (std::int64_t f = 0; f < f_count; ++f) {
+          const PairedDifference difference = paired_difference(results, FirmSeries(k), q, f);
+          values.insert(values.end(), {difference.mean, difference.low, difference.high});
+        }
+      }
+      write_series(group, kFirmSeries[k], {quarters, firms, 3}, values, "quarter,firm,statistic");
+    }
+  }
   check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush the file");
   file.close("close the file");
 }

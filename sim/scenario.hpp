@@ -160,6 +160,13 @@ struct WordOfMouthParameters {
   double satisfaction_influence;  // satisfaction points per unit of net word-of-mouth signal
 };
 
+// A one-off prevention programme: extra prevention spend for a few quarters (seed 004's annuity case).
+struct PreventionProgramme {
+  double budget;               // currency per quarter, on top of departments.prevention
+  std::int64_t start_quarter;
+  std::int64_t quarters;
+};
+
 // What-if programmes that act on customers directly, from a start quarter on.
 struct InterventionParameters {
   std::int64_t start_quarter;
@@ -204,6 +211,10 @@ struct Scenario {
   PolicyParameters policy;
   // Empty when the scenario names no segment: then one segment "all" has the market-wide parameters.
   std::vector<SegmentDefinition> segments;
+  PreventionProgramme prevention_programme;
+  // The paired alternative ([counterfactual] table or --counterfactual): parameter path -> value, applied
+  // on top of this scenario and run with the same random numbers. Empty: no counterfactual.
+  std::vector<std::pair<std::string, std::variant<double, std::int64_t, bool, std::string>>> counterfactual;
 };
 
 }  // namespace fulcrum

@@ -128,6 +128,16 @@ struct Loading {
   Scenario scenario = default_scenario();
   std::vector<SegmentDraft> segments;  // in order of first appearance
 
+  void set_counterfactual(const std::string& path, ParameterValue value) {
+    for (auto& [existing, old] : scenario.counterfactual) {
+      if (existing == path) {
+        old = std::move(value);
+        return;
+      }
+    }
+    scenario.counterfactual.emplace_back(path, std::move(value));
+  }
+
   SegmentDraft& segment(const std::string& name, const SourceLocation& where) {
     for (auto& draft : segments) {
       if (draft.name == name) return draft;
@@ -209,6 +219,29 @@ void apply_segments(Loading& loading, const toml::node& node, const SourceLocati
   }
 }
 
+// [counterfactual]: parameter paths (as nested tables or dotted keys) and the values the paired
+// alternative takes.
+void apply_counterfactual(Loading& loading, const toml::table& table, const std::string& prefix, const std::string& file) {
+  for (const auto& [key, node] : table) {
+    const std::string path = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
+    const std::string full = "counterfactual." + path;
+    if (const ParameterSpec* spec = find_parameter(path)) {
+      const SourceLocation where = location_of(node.source(), file);
+      ParameterValue value = convert(node, *spec, where);
+      if (std::string problem = spec->check(value); !problem.empty()) throw InputError(where, full, std::move(problem));
+      if (spec->type == ParameterType::text) value = resolve_file_path(*spec, std::move(value), where, fs::path(file).parent_path());
+      loading.set_counterfactual(path, std::move(value));
+    } else if (is_parameter_table(path) && node.is_table()) {
+      apply_counterfactual(loading, *node.as_table(), path, file);
+    } else {
+      const std::string suggestion = closest_parameter(path);
+      throw InputError(location_of(key.source(), file), full,
+                       fmt::format("unknown parameter for the counterfactual{}",
+                                   suggestion.empty() ? "" : fmt::format("; did you mean 'counterfactual.{}'?", suggestion)));
+    }
+  }
+}
+
 void apply_table(Loading& loading, const toml::table& table, const std::string& prefix, const std::string& file) {
   for (const auto& [key, node] : table) {
     const std::string name(key.str());
@@ -217,6 +250,12 @@ void apply_table(Loading& loading, const toml::table& table, const std::string& 
     const SourceLocation key_location = location_of(key.source(), file);
     if (prefix.empty() && name == "segments") {
       apply_segments(loading, node, key_location, file);
+    } else if (prefix.empty() && name == "counterfactual") {
+      if (!node.is_table()) {
+        throw InputError(key_location, "counterfactual",
+                         fmt::format("expected a table of parameter values, found {}", toml_type_name(node)));
+      }
+      apply_counterfactual(loading, *node.as_table(), "", file);
     } else if (const ParameterSpec* spec = find_parameter(path)) {
       const SourceLocation where = location_of(node.source(), file);
       assign_checked(loading.scenario, *spec, convert(node, *spec, where), where, fs::path(file).parent_path());
@@ -325,6 +364,30 @@ void apply_override(Loading& loading, std::string_view assignment, int argument_
   assign_checked(loading.scenario, *spec, override_value(text, *spec, path, where), where);
 }
 
+// One "path=value" of --counterfactual: a parameter the paired alternative changes.
+void apply_counterfactual_override(Loading& loading, std::string_view assignment, int number) {
+  const SourceLocation where{fmt::format("--counterfactual assignment {} ('{}')", number, assignment)};
+  const auto equals = assignment.find('=');
+  if (equals == std::string_view::npos) {
+    throw InputError(where, "", "expected path=value; separate several with ';', e.g. \"departments.prevention=0; policy.kind=cx_led\"");
+  }
+  std::string path(assignment.substr(0, equals));
+  std::string text(assignment.substr(equals + 1));
+  const auto trim = [](std::string& s) {
+    s.erase(0, s.find_first_not_of(" \t"));
+    s.erase(s.find_last_not_of(" \t") + 1);
+  };
+  trim(path);
+  trim(text);
+  const ParameterSpec* spec = find_parameter(path);
+  if (!spec) throw InputError(where, path, "unknown parameter" + did_you_mean(path));
+  if (text.empty()) throw InputError(where, path, "missing value after '='");
+  ParameterValue value = override_value(text, *spec, path, where);
+  if (std::string problem = spec->check(value); !problem.empty()) throw InputError(where, path, std::move(problem));
+  if (spec->type == ParameterType::text) value = resolve_file_path(*spec, std::move(value), where, fs::current_path());
+  loading.set_counterfactual(path, std::move(value));
+}
+
 // Turns the drafts into the scenario's segment definitions; every segment needs its share.
 void finish_segments(Loading& loading) {
   for (const SegmentDraft& draft : loading.segments) {
@@ -345,14 +408,20 @@ void set_parameter(Scenario& scenario, std::string_view path, const ParameterVal
   assign_checked(scenario, *spec, value, {source});
 }
 
-Scenario load_scenario(const fs::path& file, const std::vector<std::string>& overrides) {
+Scenario load_scenario(const fs::path& file, const std::vector<std::string>& overrides,
+                       const std::vector<std::string>& counterfactual) {
   Loading loading;
   std::vector<fs::path> chain;
   load_chain(loading, file, chain, {file.string()});
   int argument_number = 0;
   for (const auto& assignment : overrides) apply_override(loading, assignment, ++argument_number);
+  int counterfactual_number = 0;
+  for (const auto& assignment : counterfactual) {
+    apply_counterfactual_override(loading, assignment, ++counterfactual_number);
+  }
   finish_segments(loading);
   check_consistency(loading.scenario, file.string());
+  if (!loading.scenario.counterfactual.empty()) check_consistency(counterfactual_of(loading.scenario), file.string() + " (counterfactual)");
   return std::move(loading.scenario);
 }
 

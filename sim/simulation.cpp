@@ -16,6 +16,7 @@
 #include "models/issues.hpp"
 #include "models/perception.hpp"
 #include "models/word_of_mouth.hpp"
+#include "sim/parameters.hpp"
 #include "sim/rng.hpp"
 
 namespace fulcrum {
@@ -337,32 +338,43 @@ void Simulation::run_to_horizon() {
 }
 
 EnsembleResults run_ensemble(const Scenario& scenario, const RunOptions& options) {
-  const Market market = build_market(scenario);
+  // Point 0 is the scenario; point 1 its counterfactual, run with the same random streams (common
+  // random numbers), so that their paired difference isolates what the counterfactual changes.
+  std::vector<Scenario> points{scenario};
+  if (!scenario.counterfactual.empty()) points.push_back(counterfactual_of(scenario));
+  std::vector<Market> markets;
+  for (const Scenario& point : points) markets.push_back(build_market(point));
+
   EnsembleResults results;
   results.scenario = scenario;
+  results.points = static_cast<std::int64_t>(points.size());
+  results.point_names = points.size() > 1 ? std::vector<std::string>{"scenario", "counterfactual"}
+                                          : std::vector<std::string>{"scenario"};
   results.replicates = scenario.simulation.replicates;
   results.quarters_recorded = scenario.simulation.quarters + 1;
   results.firm_names = {scenario.firm.name};
-  for (const Segment& segment : market.segments) results.segment_names.push_back(segment.name);
+  for (const Segment& segment : markets[0].segments) results.segment_names.push_back(segment.name);
 
-  // Replicates are independent: spread them over workers first, and give each replicate the threads
-  // left over for its blocks. Many short parallel regions inside small replicates would spend their
-  // time waking threads instead.
+  // Runs are independent: spread them over workers first, and give each run the threads left over for
+  // its blocks. Many short parallel regions inside small runs would spend their time waking threads.
   const auto replicates = scenario.simulation.replicates;
-  const int workers = static_cast<int>(std::min<std::int64_t>(std::max(1, options.threads), replicates));
-  const int threads_per_replicate = std::max(1, options.threads / workers);
-  const std::int64_t total = replicates * scenario.simulation.quarters;
+  const std::int64_t runs = results.points * replicates;
+  const int workers = static_cast<int>(std::min<std::int64_t>(std::max(1, options.threads), runs));
+  const int threads_per_run = std::max(1, options.threads / workers);
+  const std::int64_t total = runs * scenario.simulation.quarters;
 
-  std::vector<std::optional<Trajectory>> trajectories(static_cast<std::size_t>(replicates));
-  std::atomic<std::int64_t> next_replicate{0};
+  std::vector<std::optional<Trajectory>> trajectories(static_cast<std::size_t>(runs));
+  std::atomic<std::int64_t> next_run{0};
   std::int64_t quarters_done = 0;  // guarded by progress_mutex
   std::mutex progress_mutex;
   std::exception_ptr failure;
   std::mutex failure_mutex;
   const auto work = [&]() {
     try {
-      for (std::int64_t replicate = next_replicate++; replicate < replicates; replicate = next_replicate++) {
-        Simulation simulation(scenario, market, static_cast<std::uint64_t>(replicate), threads_per_replicate);
+      for (std::int64_t run = next_run++; run < runs; run = next_run++) {
+        const auto point = static_cast<std::size_t>(run / replicates);
+        const auto replicate = static_cast<std::uint64_t>(run % replicates);
+        Simulation simulation(points[point], markets[point], replicate, threads_per_run);
         while (simulation.world().quarter < scenario.simulation.quarters) {
           simulation.step();
           if (options.progress) {
@@ -370,12 +382,12 @@ EnsembleResults run_ensemble(const Scenario& scenario, const RunOptions& options
             options.progress(++quarters_done, total);
           }
         }
-        trajectories[static_cast<std::size_t>(replicate)] = simulation.take_trajectory();
+        trajectories[static_cast<std::size_t>(run)] = simulation.take_trajectory();
       }
     } catch (...) {
       const std::lock_guard lock(failure_mutex);
       if (!failure) failure = std::current_exception();
-      next_replicate = replicates;  // the others stop at their next replicate
+      next_run = runs;  // the others stop at their next run
     }
   };
   std::vector<std::thread> pool;

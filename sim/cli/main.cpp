@@ -32,6 +32,7 @@ struct RunArguments {
   std::string scenario;
   std::string output;
   std::vector<std::string> overrides;
+  std::string counterfactual;
   std::optional<std::int64_t> replicates;
   std::optional<std::int64_t> seed;
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -39,7 +40,16 @@ struct RunArguments {
 };
 
 int run_command(const RunArguments& arguments) {
-  Scenario scenario = load_scenario(arguments.scenario, arguments.overrides);
+  // --counterfactual "a=1; b=2": assignments separated by ';'.
+  std::vector<std::string> counterfactual;
+  std::size_t start = 0;
+  while (start <= arguments.counterfactual.size() && !arguments.counterfactual.empty()) {
+    const auto end = std::min(arguments.counterfactual.find(';', start), arguments.counterfactual.size());
+    std::string piece = arguments.counterfactual.substr(start, end - start);
+    if (piece.find_first_not_of(" \t") != std::string::npos) counterfactual.push_back(piece);
+    start = end + 1;
+  }
+  Scenario scenario = load_scenario(arguments.scenario, arguments.overrides, counterfactual);
   if (arguments.replicates) set_parameter(scenario, "simulation.replicates", *arguments.replicates, "--replicates");
   if (arguments.seed) set_parameter(scenario, "simulation.seed", *arguments.seed, "--seed");
   if (arguments.threads < 1 || arguments.threads > 1024) {
@@ -182,6 +192,8 @@ int main(int argc, char** argv) {
   run_app->add_option("scenario", run.scenario, "Scenario file (TOML)")->required();
   run_app->add_option("-o,--output", run.output, "Output HDF5 file (default: <scenario name>.h5)");
   run_app->add_option("--set", run.overrides, "Override a parameter: path=value (repeatable)");
+  run_app->add_option("--counterfactual", run.counterfactual,
+                      "Also run this alternative with the same random numbers: \"path=value; path=value\"");
   run_app->add_option("--replicates", run.replicates, "Number of replicates (sets simulation.replicates)");
   run_app->add_option("--seed", run.seed, "Root seed (sets simulation.seed)");
   run_app->add_option("--threads", run.threads, "Worker threads; results do not depend on it");

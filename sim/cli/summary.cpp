@@ -48,18 +48,36 @@ std::string summarise(const EnsembleResults& results, const std::string& scenari
       {"profit", FirmSeries::profit, "{:.2f}"},
       {"cash", FirmSeries::cash, "{:.2f}"},
       {"satisfaction", FirmSeries::satisfaction_mean, "{:.2f}"},
+      {"NPS", FirmSeries::nps, "{:.1f}"},
+      {"remedial cost", FirmSeries::remedial_cost, "{:.2f}"},
+      {"CX annuity NPV", FirmSeries::cx_annuity_npv, "{:.2f}"},
   };
-  for (std::size_t f = 0; f < results.firm_names.size(); ++f) {
-    out += fmt::format("\nFirm '{}' at quarter {}{}\n", results.firm_names[f], last,
-                       results.replicates > 1 ? " (mean, 5-95% over replicates)" : "");
-    for (const Row& row : rows) {
-      std::vector<double> values;
-      for (const Trajectory& run : results.runs) values.push_back(run.firm(row.series, last, static_cast<std::int64_t>(f)));
-      const Spread spread = spread_of(values);
-      const auto shown = [&](double value) { return fmt::format(fmt::runtime(row.format), value); };
-      out += fmt::format("  {:<14}{:>16}", row.label, shown(spread.mean));
-      if (results.replicates > 1) out += fmt::format("   [{} .. {}]", shown(spread.low), shown(spread.high));
-      out += "\n";
+  for (std::int64_t point = 0; point < results.points; ++point) {
+    for (std::size_t f = 0; f < results.firm_names.size(); ++f) {
+      out += fmt::format("\nFirm '{}'{} at quarter {}{}\n", results.firm_names[f],
+                         results.points > 1 ? fmt::format(", {}", results.point_names[static_cast<std::size_t>(point)]) : "",
+                         last, results.replicates > 1 ? " (mean, 5-95% over replicates)" : "");
+      for (const Row& row : rows) {
+        std::vector<double> values;
+        for (std::int64_t r = 0; r < results.replicates; ++r) {
+          values.push_back(results.run(point, r).firm(row.series, last, static_cast<std::int64_t>(f)));
+        }
+        const Spread spread = spread_of(values);
+        const auto shown = [&](double value) { return fmt::format(fmt::runtime(row.format), value); };
+        out += fmt::format("  {:<16}{:>16}", row.label, shown(spread.mean));
+        if (results.replicates > 1) out += fmt::format("   [{} .. {}]", shown(spread.low), shown(spread.high));
+        out += "\n";
+      }
+    }
+  }
+  if (results.points == 2) {
+    out += fmt::format("\nCounterfactual minus scenario at quarter {} (paired, 95% interval)\n", last);
+    for (std::size_t f = 0; f < results.firm_names.size(); ++f) {
+      for (const Row& row : rows) {
+        const PairedDifference d = paired_difference(results, row.series, last, static_cast<std::int64_t>(f));
+        const auto shown = [&](double value) { return fmt::format(fmt::runtime(row.format), value); };
+        out += fmt::format("  {:<16}{:>16}   [{} .. {}]\n", row.label, shown(d.mean), shown(d.low), shown(d.high));
+      }
     }
   }
   return out;

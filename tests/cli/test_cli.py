@@ -89,6 +89,39 @@ def test_edge_list_network_relative_to_the_scenario(fulcrum, tmp_path):
     assert not (tmp_path / "x.h5").exists()
 
 
+def test_counterfactual_writes_both_points_and_their_paired_difference(fulcrum, small, tmp_path):
+    out = tmp_path / "cf.h5"
+    done = fulcrum("run", small, "-o", out, "--counterfactual", "departments.prevention=0; departments.insights = 0",
+                   check_exit=0)
+    assert "Counterfactual minus scenario" in done.stdout
+    with h5py.File(out, "r") as f:
+        assert [n.decode() for n in f["coords/point_name"][:]] == ["scenario", "counterfactual"]
+        revenue = f["series/revenue"][()]
+        assert revenue.shape == (2, 2, 13, 1)
+        np.testing.assert_allclose(f["difference/revenue"][()], revenue[1] - revenue[0])
+        summary = f["difference_summary/remedial_cost"][()]
+        assert summary.shape == (13, 1, 3)
+        assert np.all(summary[1:, 0, 1] <= summary[1:, 0, 0]) and np.all(summary[1:, 0, 0] <= summary[1:, 0, 2])
+        assert '[counterfactual]' in f.attrs["scenario_toml"]
+        prevention = f["series/budget_prevention"][:, 0, 1, 0]
+        assert prevention[0] > 0 and prevention[1] == 0
+    bad = fulcrum("run", small, "-o", tmp_path / "bad.h5", "--counterfactual", "departments.preventoin=0")
+    assert bad.returncode == 2 and "did you mean 'departments.prevention'" in bad.stderr
+    assert not (tmp_path / "bad.h5").exists()
+
+
+def test_counterfactual_table_in_a_scenario(fulcrum, tmp_path):
+    scenario = tmp_path / "c.toml"
+    scenario.write_text(f'extends = "{ROOT / "scenarios" / "baseline.toml"}"\n[simulation]\nquarters = 4\n'
+                        "replicates = 2\n[counterfactual.policy]\nkind = \"cx_led\"\n")
+    fulcrum("run", scenario, "-o", tmp_path / "c.h5", "--quiet", check_exit=0)
+    with h5py.File(tmp_path / "c.h5", "r") as f:
+        assert f["series/revenue"].shape[0] == 2
+    scenario.write_text("[counterfactual.policy]\nknid = \"cx_led\"\n")
+    bad = fulcrum("validate", scenario)
+    assert bad.returncode == 2 and "c.toml:2:1: counterfactual.policy.knid" in bad.stderr
+
+
 def test_overrides_replicates_and_seed_reach_the_file(fulcrum, small, tmp_path):
     out = tmp_path / "o.h5"
     fulcrum("run", small, "-o", out, "--set", "firm.price=25", "--set", "firm.name=Other",

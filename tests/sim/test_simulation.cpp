@@ -42,7 +42,12 @@ bool same_bits(const Trajectory& a, const Trajectory& b) {
 TEST_CASE("population is conserved and the books balance to the cent every quarter", "[simulation][invariants]") {
   Scenario scenario = small_market();
   scenario.network.kind = GENERATE(NetworkKind::complete, NetworkKind::watts_strogatz);
+  scenario.policy.kind =
+      GENERATE(PolicyKind::fixed_shares, PolicyKind::growth_target, PolicyKind::balanced_scorecard, PolicyKind::cx_led);
+  scenario.policy.weight_internal = 0.4;  // an unequal scorecard
+  scenario.policy.weight_learning = 0.1;
   scenario.customers.life_event_rate = 0.05;  // life-event service costs are in the books too
+  scenario.departments.retention_incentive = 5.0;  // and retention incentives
   const Market market = build_market(scenario);
   Simulation simulation(scenario, market, 0, 2);
   const auto population = static_cast<double>(scenario.market.population);
@@ -59,8 +64,17 @@ TEST_CASE("population is conserved and the books balance to the cent every quart
     const Cents costs = to_cents(t.firm(FirmSeries::costs_total, quarter, 0));
     CHECK(to_cents(t.firm(FirmSeries::cash, quarter, 0)) == cash_before + revenue - costs);
     CHECK(to_cents(t.firm(FirmSeries::profit, quarter, 0)) == revenue - costs);
+    // Every cost is in exactly one category, and tagged good or bad.
+    CHECK(to_cents(t.firm(FirmSeries::cost_deliver, quarter, 0)) + to_cents(t.firm(FirmSeries::cost_react, quarter, 0)) +
+              to_cents(t.firm(FirmSeries::cost_changes, quarter, 0)) == costs);
+    CHECK(to_cents(t.firm(FirmSeries::cost_good, quarter, 0)) + to_cents(t.firm(FirmSeries::cost_bad, quarter, 0)) == costs);
+    CHECK(t.firm(FirmSeries::tickets_resolved, quarter, 0) <= t.firm(FirmSeries::tickets_raised, quarter, 0));
+    CHECK(t.firm(FirmSeries::root_causes, quarter, 0) >= 0);
     CHECK(simulation.world().firms[0].cash == to_cents(t.firm(FirmSeries::cash, quarter, 0)));
-    for (std::size_t s = 0; s < kFirmSeries.size(); ++s) CHECK(std::isfinite(t.firm(FirmSeries(s), quarter, 0)));
+    for (std::size_t s = 0; s < kFirmSeries.size(); ++s) {
+      INFO(kFirmSeries[s].name);
+      CHECK(std::isfinite(t.firm(FirmSeries(s), quarter, 0)));
+    }
   }
   const CustomerState& customers = simulation.world().customers;
   CHECK(customers.satisfaction.allFinite());
@@ -70,6 +84,7 @@ TEST_CASE("population is conserved and the books balance to the cent every quart
   CHECK(t.firm(FirmSeries::churned, scenario.simulation.quarters, 0) > 0);  // the invariants were exercised
   CHECK(t.firm(FirmSeries::acquired, scenario.simulation.quarters, 0) > 0);
   CHECK(t.firm(FirmSeries::life_events, scenario.simulation.quarters, 0) > 0);
+  CHECK(t.firm(FirmSeries::retention_incentive_cost, scenario.simulation.quarters, 0) >= 0);
 }
 
 TEST_CASE("segment series add up to the firm's, and cohorts to its customers", "[simulation][segments]") {
