@@ -3,14 +3,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/market.hpp"
 #include "models/word_of_mouth.hpp"
 
 namespace fulcrum {
-
-double adoption_probability(const AdoptionParameters& adoption, double signal, double dt) {
-  const double hazard = adoption.innovation + adoption.imitation * std::max(0.0, signal);
-  return -std::expm1(-hazard * dt);
-}
 
 void join(CustomerState& customers, Eigen::Index customer, const JoiningTerms& terms, int quarter) {
   customers.status[customer] = customer_status::active;
@@ -24,24 +20,49 @@ void join(CustomerState& customers, Eigen::Index customer, const JoiningTerms& t
   customers.acquired_quarter[customer] = quarter;
 }
 
-void adopt_block(CustomerState& customers, CustomerRange range, const AdoptionParameters& adoption, double dt,
-                 const AdoptionSignal& signal, std::span<const JoiningTerms> terms, int quarter,
-                 RandomEngine& engine, std::span<FirmTally> tallies) {
-  // On the complete graph every prospect hears the same thing: one probability for the block.
-  const double shared_probability =
-      signal.network.mean_field ? adoption_probability(adoption, neighbour_mean(signal.network, signal.voice, 0, signal.market_total), dt) : 0.0;
+double adoption_hazard(const AdoptionChoice& choice, std::size_t segment, double signal, std::vector<double>& weights) {
+  weights.assign(choice.firms, 0.0);
+  double hazard = 0;
+  for (std::size_t k = 0; k < choice.firms; ++k) {
+    const double share = choice.firm_shares[segment * choice.firms + k];
+    if (share <= 0) continue;
+    const AdoptionParameters& bass = choice.hazards[k];
+    weights[k] = share * (bass.innovation + bass.imitation * std::max(0.0, signal));
+    hazard += weights[k];
+  }
+  return hazard;
+}
+
+void adopt_block(CustomerState& customers, CustomerRange range, double dt, const AdoptionSignal& signal,
+                 const AdoptionChoice& choice, int quarter, RandomEngine& engine, std::vector<FirmTally>& tallies) {
+  std::vector<double> weights;
+  // On the complete graph every prospect of a segment hears the same thing: one hazard per segment.
+  std::vector<double> segment_hazard(choice.segments, 0.0);
+  std::vector<std::vector<double>> segment_weights(choice.segments);
+  if (signal.network.mean_field) {
+    const double heard = neighbour_mean(signal.network, signal.voice, 0, signal.market_total);
+    for (std::size_t s = 0; s < choice.segments; ++s) segment_hazard[s] = adoption_hazard(choice, s, heard, segment_weights[s]);
+  }
   for (Eigen::Index i = range.begin; i < range.end; ++i) {
     const double draw = uniform01(engine);
     if (customers.status[i] != customer_status::prospect) continue;
-    const double probability =
-        signal.network.mean_field
-            ? shared_probability
-            : adoption_probability(adoption, neighbour_mean(signal.network, signal.voice, i, signal.market_total), dt);
-    if (draw < probability) {
-      const std::uint16_t segment = customers.segment[i];
-      join(customers, i, terms[segment], quarter);
-      ++tallies[segment].acquired;
+    const std::uint16_t segment = customers.segment[i];
+    double hazard = 0;
+    const std::vector<double>* firm_weights = &weights;
+    if (signal.network.mean_field) {
+      hazard = segment_hazard[segment];
+      firm_weights = &segment_weights[segment];
+    } else {
+      hazard = adoption_hazard(choice, segment, neighbour_mean(signal.network, signal.voice, i, signal.market_total), weights);
     }
+    const double probability = -std::expm1(-hazard * dt);
+    if (draw >= probability) continue;
+    // Below the adoption probability the draw is uniform again: it picks the firm too.
+    std::vector<double> shares(*firm_weights);
+    for (double& share : shares) share /= hazard;
+    const auto firm = static_cast<std::int16_t>(pick(shares, draw / probability));
+    join(customers, i, choice.terms[static_cast<std::size_t>(firm) * choice.segments + segment], quarter);
+    ++tallies[tally_cell(firm, segment, choice.segments)].acquired;
   }
 }
 

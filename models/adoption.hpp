@@ -3,6 +3,7 @@
 // what the prospect hears from its neighbours (models/word_of_mouth.hpp). On the complete graph with no
 // promoters or detractors the signal is the adopted fraction and this is Bass diffusion.
 #include <span>
+#include <vector>
 
 #include "models/network.hpp"
 #include "sim/customer_state.hpp"
@@ -22,11 +23,6 @@ struct JoiningTerms {
   float spend;            // units per quarter
 };
 
-// Probability that a prospect adopts within a sub-step of `dt` quarters, the hazard being constant over
-// the sub-step: 1 - exp(-(p + q * max(0, signal)) * dt). Negative word of mouth can cancel imitation
-// altogether, but not innovation, which comes from outside the network (the firm's marketing).
-double adoption_probability(const AdoptionParameters& adoption, double signal, double dt);
-
 // Makes `customer` an active customer on `terms` from `quarter` on.
 void join(CustomerState& customers, Eigen::Index customer, const JoiningTerms& terms, int quarter);
 
@@ -38,11 +34,24 @@ struct AdoptionSignal {
   double market_total;
 };
 
-// One adoption sub-step over a block. One uniform is drawn per customer, prospect or not, so a
-// customer's draw does not depend on the others' statuses (common random numbers across scenarios).
-// `terms` and `tallies` are indexed by segment.
-void adopt_block(CustomerState& customers, CustomerRange range, const AdoptionParameters& adoption, double dt,
-                 const AdoptionSignal& signal, std::span<const JoiningTerms> terms, int quarter,
-                 RandomEngine& engine, std::span<FirmTally> tallies);
+// What prospects choose between this sub-step.
+struct AdoptionChoice {
+  std::span<const double> firm_shares;          // [segment * firms + firm]: logit choice probabilities
+  std::span<const AdoptionParameters> hazards;  // by firm: p and q after its marketing and sales
+  std::span<const JoiningTerms> terms;          // [firm * segments + segment]
+  std::size_t firms;
+  std::size_t segments;
+};
+
+// Adoption hazard of a prospect of `segment` hearing `signal`: the firms' Bass hazards p_k + q_k *
+// max(0, signal), weighted by the prospect's logit choice probabilities. Fills `weights` (by firm) with
+// each firm's part of it.
+double adoption_hazard(const AdoptionChoice& choice, std::size_t segment, double signal, std::vector<double>& weights);
+
+// One adoption sub-step over a block: a prospect adopts with probability 1 - exp(-hazard * dt), and
+// joins firm k with probability proportional to its part of the hazard. One uniform per customer,
+// prospect or not, serves both draws (common random numbers across scenarios). `tallies` by tally_cell.
+void adopt_block(CustomerState& customers, CustomerRange range, double dt, const AdoptionSignal& signal,
+                 const AdoptionChoice& choice, int quarter, RandomEngine& engine, std::vector<FirmTally>& tallies);
 
 }  // namespace fulcrum

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/random/beta_distribution.hpp>
 #include <cmath>
+#include <limits>
 
 namespace fulcrum {
 
@@ -27,35 +28,71 @@ void draw_base_propensities(CustomerState& customers, CustomerRange range, std::
   }
 }
 
-void churn_block(CustomerState& customers, CustomerRange range, std::span<const Segment> segments,
-                 std::span<const RetentionEffort> efforts, RandomEngine& engine, std::vector<FirmTally>& tallies) {
+void churn_block(CustomerState& customers, CustomerRange range, const ChurnContext& context, RandomEngine& engine,
+                 std::vector<FirmTally>& tallies) {
+  const std::size_t segments = context.segments.size();
+  const std::size_t firms = context.offers.size();
+  std::vector<double> utilities(firms + 1);  // [0]: doing without; [1 + k]: switching to firm k
   for (Eigen::Index i = range.begin; i < range.end; ++i) {
     const double life_draw = uniform01(engine);
     const double churn_draw = uniform01(engine);
+    const double choice_draw = uniform01(engine);
     if (customers.status[i] != customer_status::active) continue;
-    const Segment& segment = segments[customers.segment[i]];
+    const std::uint16_t segment_index = customers.segment[i];
+    const Segment& segment = context.segments[segment_index];
     const CustomerParameters& parameters = segment.customers;
-    FirmTally& tally = tallies[tally_cell(customers.firm[i], customers.segment[i], segments.size())];
+    const auto own = static_cast<std::size_t>(customers.firm[i]);
+    FirmTally& tally = tallies[tally_cell(customers.firm[i], segment_index, segments)];
+    const auto lapse = [&]() {
+      customers.status[i] = customer_status::lapsed;
+      ++tally.churned;
+    };
     if (life_draw < parameters.life_event_rate) {
       ++tally.life_events;
       if (life_draw < parameters.life_event_rate * parameters.life_event_churn_share) {
-        customers.status[i] = customer_status::lapsed;
-        ++tally.churned;
+        lapse();
         ++tally.churned_by_life_event;
         continue;
       }
     }
-    const RetentionEffort& effort = efforts[static_cast<std::size_t>(customers.firm[i])];
+    // What the customer's own firm and its rivals offer, as this customer sees them.
+    const double reference = customers.reference_price[i];
+    const double own_utility = offer_utility(context.offers[own], reference, parameters.price_sensitivity);
+    double best_rival = -std::numeric_limits<double>::infinity();
+    utilities[0] = context.market.outside_option;
+    for (std::size_t k = 0; k < firms; ++k) {
+      const bool rival = k != own && context.offers[k].open;
+      utilities[1 + k] = rival ? offer_utility(context.offers[k], reference, parameters.price_sensitivity) -
+                                     parameters.switching_cost
+                               : -std::numeric_limits<double>::infinity();
+      best_rival = std::max(best_rival, utilities[1 + k]);
+    }
+    const RetentionEffort& effort = context.efforts[own];
     double hazard = effort.success_multiplier * churn_hazard(customers.base_churn_propensity[i], customers.satisfaction[i],
                                                              customers.trust[i], segment.churn, parameters);
+    if (std::isfinite(best_rival) && best_rival > own_utility) {
+      hazard = std::min(1.0, hazard * std::exp(context.market.competitor_sensitivity * (best_rival - own_utility)));
+    }
     if (effort.incentivises_detractors && nps_category(customers.satisfaction[i]) == NpsCategory::detractor) {
       hazard *= effort.incentive_multiplier;
       ++tally.incentivised;
     }
-    if (churn_draw < hazard) {
-      customers.status[i] = customer_status::lapsed;
-      ++tally.churned;
+    if (!context.offers[own].open) hazard = 1.0;  // the firm is gone: everyone moves
+    if (churn_draw >= hazard) continue;
+    const std::vector<double> shares = logit_shares(utilities, context.market.choice_scale);
+    const std::size_t choice = pick(shares, choice_draw);
+    if (choice == 0) {
+      lapse();
+      continue;
     }
+    // Switching: the customer joins the rival on its terms but keeps the prices it has paid in mind.
+    const auto rival = static_cast<std::int16_t>(choice - 1);
+    ++tally.churned;
+    ++tally.switched_out;
+    const float reference_price = customers.reference_price[i];
+    join(customers, i, context.switch_terms[static_cast<std::size_t>(rival) * segments + segment_index], context.quarter);
+    customers.reference_price[i] = reference_price;
+    ++tallies[tally_cell(rival, segment_index, segments)].switched_in;
   }
 }
 

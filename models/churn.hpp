@@ -4,6 +4,8 @@
 // ("changes customers make", seed 002) end some relationships whatever the customer feels.
 #include <span>
 
+#include "models/adoption.hpp"
+#include "models/market.hpp"
 #include "models/word_of_mouth.hpp"
 #include "sim/customer_state.hpp"
 #include "sim/rng.hpp"
@@ -29,10 +31,21 @@ struct RetentionEffort {
   double incentive_multiplier = 1.0;     // ...multiply their hazard by this
 };
 
-// Active customers in the block meet life events, then lapse with their churn hazard, each with its
-// segment's parameters and its firm's retention effort (`efforts` by firm). Two uniforms per customer,
-// active or not (common random numbers). `tallies` is indexed by tally_cell(firm, segment).
-void churn_block(CustomerState& customers, CustomerRange range, std::span<const Segment> segments,
-                 std::span<const RetentionEffort> efforts, RandomEngine& engine, std::vector<FirmTally>& tallies);
+// What churn needs to know about the market this quarter.
+struct ChurnContext {
+  std::span<const Segment> segments;
+  std::span<const RetentionEffort> efforts;  // by firm
+  std::span<const FirmOffer> offers;         // by firm; a closed (bankrupt) firm's customers must move
+  const MarketParameters& market;
+  std::span<const JoiningTerms> switch_terms;  // [firm * segments + segment]: what a switcher gets
+  int quarter;
+};
+
+// Active customers in the block meet life events, then churn with their hazard, raised by a rival's
+// better offer; a churner lapses or switches to a rival by logit choice against the outside option.
+// Customers of a closed firm all move. Three uniforms per customer, active or not (common random
+// numbers). `tallies` is indexed by tally_cell(firm, segment).
+void churn_block(CustomerState& customers, CustomerRange range, const ChurnContext& context, RandomEngine& engine,
+                 std::vector<FirmTally>& tallies);
 
 }  // namespace fulcrum

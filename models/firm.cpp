@@ -17,11 +17,16 @@ Firm make_firm(const Scenario& scenario) {
   firm.quarter.delivered_value = firm.value;
   firm.quarter.promise = scenario.firm.promise;
   firm.quarter.issue_rate = scenario.issues.rate_per_root_cause * firm.root_causes;
+  firm.quarter.price = scenario.pricing.kind == PricingKind::subsidy ? scenario.pricing.subsidy_price : scenario.firm.price;
+  firm.investor = make_investor_state(scenario.investor);
   return firm;
 }
 
-FirmQuarter plan_quarter(Firm& firm, const Scenario& scenario) {
+FirmQuarter plan_quarter(Firm& firm, const Scenario& scenario, const PricingView& pricing) {
   FirmQuarter quarter;
+  const PriceDecision price = set_price(scenario.pricing, scenario.firm, firm.pricing, pricing);
+  quarter.price = price.price;
+  quarter.subsidy_ended = price.subsidy_ended;
   const DepartmentBudgets& plan = scenario.departments;
   const DepartmentEffects& effects = scenario.effects;
   const IssueParameters& issues = scenario.issues;
@@ -55,7 +60,9 @@ FirmQuarter plan_quarter(Firm& firm, const Scenario& scenario) {
 
   // Product value, limited by operations; the promise tracks the product.
   firm.value = next_value(firm.value, budgets.product_innovation, quarter.insights_usage, effects);
-  quarter.delivered_value = delivered_value(firm.value, shortfall(budgets.operations, plan.operations), effects);
+  // Network effects: the product is worth more the more of the market uses it.
+  quarter.delivered_value = delivered_value(firm.value, shortfall(budgets.operations, plan.operations), effects) +
+                            scenario.pricing.network_effect * firm.market_share;
   quarter.promise = std::clamp(firm.value + firm.promise_margin, 0.0, 10.0);
 
   // Customer-facing effects.

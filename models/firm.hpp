@@ -7,7 +7,9 @@
 
 #include "models/accounting.hpp"
 #include "models/churn.hpp"
+#include "models/investors.hpp"
 #include "models/policy.hpp"
+#include "models/pricing.hpp"
 #include "sim/scenario.hpp"
 
 namespace fulcrum {
@@ -26,6 +28,12 @@ struct FirmQuarter {
   double cx_annuity = 0;           // currency: remedial cost the removed root causes would have caused now
   AdoptionParameters adoption{};   // p and q after marketing and sales
   RetentionEffort retention{};
+  double price = 0;                // currency per unit this quarter
+  bool subsidy_ended = false;      // this quarter
+  double funding = 0;              // currency the investors put in this quarter
+  bool tap_off = false;            // the investors stopped funding this quarter
+  bool went_bankrupt = false;      // this quarter
+  double customer_equity = 0;
 };
 
 struct Firm {
@@ -44,6 +52,10 @@ struct Firm {
   double cx_annuity_total = 0;
   double cx_annuity_npv = 0;
   double prevention_total = 0;
+  PricingState pricing;
+  InvestorState investor;
+  double market_share = 0;  // last quarter's
+  bool bankrupt = false;    // out of the market: no customers, no books
   FirmQuarter quarter;
 };
 
@@ -52,7 +64,8 @@ Firm make_firm(const Scenario& scenario);
 // Management allocates the budgets (policy); insights usage follows; product removes root causes and
 // improves value; cuts throw root causes over the fence after a lag; the effects on adoption and churn
 // are set. Mutates the firm's product, root causes and memory.
-FirmQuarter plan_quarter(Firm& firm, const Scenario& scenario);
+// `scenario` is the firm's own (firm_scenarios()); `pricing` what the price schedule sees.
+FirmQuarter plan_quarter(Firm& firm, const Scenario& scenario, const PricingView& pricing);
 
 // Support is staffed for coverage * the expected tickets of `active` customers; resolution probability
 // follows from the tickets actually raised. Also the quarter's CX annuity: what the root causes removed

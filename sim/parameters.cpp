@@ -48,6 +48,15 @@ ParameterSpec integer(std::string path, Section Scenario::*section, std::int64_t
 }
 
 template <class Section>
+ParameterSpec boolean(std::string path, Section Scenario::*section, bool Section::*field, bool fallback,
+                      std::string description) {
+  ParameterSpec spec{.path = std::move(path), .type = ParameterType::boolean, .default_value = fallback,
+                     .description = std::move(description)};
+  bind(spec, section, field);
+  return spec;
+}
+
+template <class Section>
 ParameterSpec text(std::string path, Section Scenario::*section, std::string Section::*field,
                    std::string fallback, std::string description) {
   ParameterSpec spec{.path = std::move(path), .type = ParameterType::text, .default_value = std::move(fallback),
@@ -92,8 +101,14 @@ std::vector<ParameterSpec> build_registry() {
   // --- market
   add(integer("market.population", &S::market, &MarketParameters::population, 10000, "customers", 1, 1.0e8,
               "Potential customers N in the market; prospects + active + lapsed = N at every quarter."));
-  add(real("market.initial_active_share", &S::market, &MarketParameters::initial_active_share, 0.0, "fraction",
-           0, 1, "Probability that a potential customer is already an active customer at quarter 0."));
+  add(real("market.choice_scale", &S::market, &MarketParameters::choice_scale, 1.0, "value points", 0.01, 100,
+           "Logit scale of choices between firms: probabilities are proportional to exp(utility / scale)."));
+  add(real("market.outside_option", &S::market, &MarketParameters::outside_option, 5.0, "value points", -100, 100,
+           "Utility of doing without: a churner lapses rather than switch when no rival offers more."));
+  add(real("market.competitor_sensitivity", &S::market, &MarketParameters::competitor_sensitivity, 0.3,
+           "per value point", 0, 10,
+           "The churn hazard grows by exp(sensitivity * surplus) when a rival's offer beats the customer's own firm's "
+           "by `surplus` value points net of the switching cost."));
 
   // --- adoption (Bass 1969); defaults are the mean estimates over 213 applications in
   // Sultan, Farley & Lehmann (1990), J. Marketing Research 27(1): p = 0.03, q = 0.38.
@@ -167,11 +182,16 @@ std::vector<ParameterSpec> build_registry() {
            "probability per quarter", 0, 1,
            "Chance of a life event (a move, a death, a reorganisation): changes customers make, whatever "
            "their satisfaction (seed 002)."));
+  add(real("customers.switching_cost", &S::customers, &CustomerParameters::switching_cost, 0.0, "value points", 0,
+           100, "What moving to a rival costs a customer (contracts, data, habits): it lowers the rival's utility."));
   add(real("customers.life_event_churn_share", &S::customers, &CustomerParameters::life_event_churn_share, 0.5,
            "fraction", 0, 1, "Share of life events that end the relationship; the rest cost the firm a service."));
 
   // --- firm
   add(text("firm.name", &S::firm, &FirmParameters::name, "Focal", "Name shown in summaries and reports."));
+  add(real("firm.initial_active_share", &S::firm, &FirmParameters::initial_active_share, 0.0, "fraction", 0, 1,
+           "Probability that a potential customer is this firm's customer at quarter 0 (shares of all firms sum to "
+           "at most 1)."));
   add(real("firm.price", &S::firm, &FirmParameters::price, 20.0, "currency per unit", 0, 1.0e6,
            "List price per unit."));
   add(real("firm.unit_cost", &S::firm, &FirmParameters::unit_cost, 8.0, "currency per unit", 0, 1.0e6,
@@ -340,8 +360,56 @@ std::vector<ParameterSpec> build_registry() {
   add(integer("prevention_programme.quarters", &S::prevention_programme, &PreventionProgramme::quarters, 4,
               "quarters", 0, 400, "How many quarters the programme runs."));
 
+  // --- pricing
+  add(choice("pricing.kind", &S::pricing, &PricingParameters::kind, {"constant", "stepped", "subsidy"}, "constant",
+             "Price schedule: firm.price throughout; a step to step_price at step_quarter; or a subsidy below cost "
+             "until its duration, its share target or the investors' funding ends, then post_subsidy_price."));
+  add(integer("pricing.step_quarter", &S::pricing, &PricingParameters::step_quarter, 1, "quarter", 1, 400,
+              "Stepped: the quarter the price changes."));
+  add(real("pricing.step_price", &S::pricing, &PricingParameters::step_price, 20.0, "currency per unit", 0, 1.0e6,
+           "Stepped: the price from step_quarter on."));
+  add(real("pricing.subsidy_price", &S::pricing, &PricingParameters::subsidy_price, 10.0, "currency per unit", 0,
+           1.0e6, "Subsidy: the price while subsidising, typically below firm.unit_cost (seed 003: Uber)."));
+  add(integer("pricing.subsidy_quarters", &S::pricing, &PricingParameters::subsidy_quarters, 12, "quarters", 0, 400,
+              "Subsidy: the longest it lasts."));
+  add(real("pricing.subsidy_share_target", &S::pricing, &PricingParameters::subsidy_share_target, 1.0, "fraction", 0,
+           1, "Subsidy: it ends once the firm's market share reaches this (1: never)."));
+  add(real("pricing.post_subsidy_price", &S::pricing, &PricingParameters::post_subsidy_price, 24.0,
+           "currency per unit", 0, 1.0e6, "Subsidy: the price once the subsidy ends."));
+  add(boolean("pricing.match_price_war", &S::pricing, &PricingParameters::match_price_war, false,
+              "Answer a cheaper rival by matching its price, never below unit cost."));
+  add(real("pricing.network_effect", &S::pricing, &PricingParameters::network_effect, 0.0,
+           "value points per unit of share", 0, 20,
+           "Network effect: value customers get rises by this times the firm's market share (0: none)."));
+
+  // --- investors
+  add(choice("investor.kind", &S::investor, &InvestorParameters::kind, {"none", "growth", "short_termist", "patient"},
+             "none",
+             "Who funds losses: nobody; growth investors (rounds against revenue-growth milestones); public-market "
+             "short-termists (quarterly growth target; misses push management to cut costs); patient investors "
+             "(judge customer equity)."));
+  add(real("investor.capital", &S::investor, &InvestorParameters::capital, 0.0, "currency", 0, 1.0e15,
+           "Capital the investors can put in over the whole run."));
+  add(real("investor.round_size", &S::investor, &InvestorParameters::round_size, 1.0e6, "currency", 0, 1.0e15,
+           "Size of one funding round."));
+  add(real("investor.cash_floor", &S::investor, &InvestorParameters::cash_floor, 100000.0, "currency", -1.0e15,
+           1.0e15, "A round is raised when cash falls below this, while the investors keep faith."));
+  add(real("investor.growth_milestone", &S::investor, &InvestorParameters::growth_milestone, 0.05, "per quarter", -1,
+           10, "Growth and short-termist investors expect at least this revenue growth per quarter."));
+  add(integer("investor.patience", &S::investor, &InvestorParameters::patience, 4, "quarters", 0, 400,
+              "Missed milestones (quarters) the investors tolerate before turning the tap off."));
+  add(real("investor.revenue_multiple", &S::investor, &InvestorParameters::revenue_multiple, 3.0, "times", 0, 1000,
+           "Valuation by revenue multiple: annualised revenue times this."));
+
   // Customers and churn can differ by segment: these two tables may be set under segments.<name>.
-  for (auto& spec : registry) spec.per_segment = spec.path.starts_with("customers.") || spec.path.starts_with("churn.");
+  // Firm-level tables can differ by competitor: competitors.<name>.<path>.
+  constexpr std::string_view kFirmTables[] = {"firm.",   "departments.", "effects.", "issues.",
+                                              "policy.", "prevention_programme.", "pricing.", "investor."};
+  for (auto& spec : registry) {
+    spec.per_segment = spec.path.starts_with("customers.") || spec.path.starts_with("churn.");
+    spec.per_firm = std::any_of(std::begin(kFirmTables), std::end(kFirmTables),
+                                [&](std::string_view table) { return spec.path.starts_with(table); });
+  }
   return registry;
 }
 
@@ -449,17 +517,19 @@ const ParameterSpec* find_parameter(std::string_view path) {
 }
 
 std::string closest_parameter(std::string_view path) {
-  // Inside a segment, the candidates are that segment's share and per-segment parameters.
-  std::string segment_prefix;
-  if (path.starts_with("segments.")) {
-    const auto dot = path.find('.', 9);
-    segment_prefix = std::string(path.substr(0, dot == std::string_view::npos ? path.size() : dot)) + ".";
+  // Inside a segment or a competitor, the candidates are what such a member may set.
+  const bool in_segment = path.starts_with("segments.");
+  const bool in_competitor = path.starts_with("competitors.");
+  std::string member_prefix;
+  if (in_segment || in_competitor) {
+    const auto dot = path.find('.', in_segment ? 9 : 12);
+    member_prefix = std::string(path.substr(0, dot == std::string_view::npos ? path.size() : dot)) + ".";
   }
   std::vector<std::string> candidates;
-  if (!segment_prefix.empty()) candidates.push_back(segment_prefix + "share");
+  if (in_segment) candidates.push_back(member_prefix + "share");
   for (const auto& spec : parameter_registry()) {
-    if (segment_prefix.empty()) candidates.push_back(spec.path);
-    else if (spec.per_segment) candidates.push_back(segment_prefix + spec.path);
+    if (member_prefix.empty()) candidates.push_back(spec.path);
+    else if (in_segment ? spec.per_segment : spec.per_firm) candidates.push_back(member_prefix + spec.path);
   }
   std::string best;
   std::size_t best_distance = std::numeric_limits<std::size_t>::max();
@@ -492,6 +562,17 @@ const ParameterSpec& segment_share_parameter() {
                                                   "churn.* parameter can be set per segment as "
                                                   "segments.<name>.customers.<key> or segments.<name>.churn.<key>."};
   return share;
+}
+
+std::vector<Scenario> firm_scenarios(const Scenario& scenario) {
+  std::vector<Scenario> firms{scenario};
+  for (const CompetitorDefinition& competitor : scenario.competitors) {
+    Scenario firm = scenario;
+    firm.firm.name = competitor.name;  // unless the competitor names itself
+    for (const auto& [path, value] : competitor.overrides) find_parameter(path)->assign(firm, value);
+    firms.push_back(std::move(firm));
+  }
+  return firms;
 }
 
 Scenario counterfactual_of(const Scenario& scenario) {
@@ -546,6 +627,10 @@ std::string scenario_as_toml(const Scenario& scenario) {
     out += fmt::format("\n[segments.{}]\nshare = {}\n", segment.name, format_value(segment.share));
     for (const auto& [path, value] : segment.overrides) out += fmt::format("{} = {}\n", path, format_value(value));
   }
+  for (const CompetitorDefinition& competitor : scenario.competitors) {
+    out += fmt::format("\n[competitors.{}]\n", competitor.name);
+    for (const auto& [path, value] : competitor.overrides) out += fmt::format("{} = {}\n", path, format_value(value));
+  }
   if (!scenario.counterfactual.empty()) out += "\n[counterfactual]\n";
   for (const auto& [path, value] : scenario.counterfactual) out += fmt::format("{} = {}\n", path, format_value(value));
   return out;
@@ -564,6 +649,11 @@ std::string scenario_as_json(const Scenario& scenario) {
     out += fmt::format(", {}: {}", quoted("segments." + segment.name + ".share"), format_value(segment.share));
     for (const auto& [path, value] : segment.overrides) {
       out += fmt::format(", {}: {}", quoted("segments." + segment.name + "." + path), format_value(value));
+    }
+  }
+  for (const CompetitorDefinition& competitor : scenario.competitors) {
+    for (const auto& [path, value] : competitor.overrides) {
+      out += fmt::format(", {}: {}", quoted("competitors." + competitor.name + "." + path), format_value(value));
     }
   }
   for (const auto& [path, value] : scenario.counterfactual) {
@@ -593,6 +683,16 @@ void check_consistency(const Scenario& scenario, const std::string& source) {
                                  format_number(policy.weight_customer), format_number(policy.weight_financial),
                                  format_number(policy.weight_internal), format_number(policy.weight_learning),
                                  format_number(weights)));
+  }
+  double initial_shares = 0;
+  for (const Scenario& firm : firm_scenarios(scenario)) initial_shares += firm.firm.initial_active_share;
+  if (initial_shares > 1.0 + 1e-12) {
+    throw InputError({source}, "firm.initial_active_share",
+                     fmt::format("the firms' initial shares of the market sum to {}, more than the whole market",
+                                 format_number(initial_shares)));
+  }
+  if (scenario.competitors.size() + 1 > 1000) {
+    throw InputError({source}, "competitors", "at most 999 competitors are allowed");
   }
   if (scenario.segments.empty()) return;
   if (scenario.segments.size() > kMaxSegments) {

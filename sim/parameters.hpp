@@ -28,6 +28,7 @@ struct ParameterSpec {
   bool minimum_exclusive = false;
   bool is_file_path = false;  // text naming a file: resolved against the folder of the file that sets it
   bool per_segment = false;   // may be set per segment: segments.<name>.<path>
+  bool per_firm = false;      // may be set per competitor: competitors.<name>.<path>
   std::vector<std::string> choices;  // for choice
   std::string description;
   std::function<void(Scenario&, const ParameterValue&)> assign;
@@ -51,6 +52,10 @@ Scenario default_scenario();
 // The share parameter every segment must have: segments.<name>.share. Listed with the registry but
 // not bound to a Scenario field (segments are named by the scenario).
 const ParameterSpec& segment_share_parameter();
+
+// One scenario per firm: [0] is the scenario itself (the focal firm), [k] has competitor k's overrides
+// applied (its name defaults to the competitor's). Firm-level parameters are read from these.
+std::vector<Scenario> firm_scenarios(const Scenario& scenario);
 
 // The scenario with its counterfactual overrides applied (and no counterfactual of its own).
 Scenario counterfactual_of(const Scenario& scenario);

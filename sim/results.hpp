@@ -11,6 +11,15 @@
 
 namespace fulcrum {
 
+// Something that happened to a firm: a funding round, the tap turned off, a price change, bankruptcy.
+struct Event {
+  std::int64_t quarter;
+  std::int64_t firm;
+  std::string kind;
+  double amount;  // currency, or the new price
+  std::string text;
+};
+
 // One replicate's recorded series, quarter 0 (initial state) to the horizon.
 class Trajectory {
  public:
@@ -32,6 +41,8 @@ class Trajectory {
   [[nodiscard]] std::int64_t quarters_recorded() const { return quarters_recorded_; }
   [[nodiscard]] std::int64_t firms() const { return firms_; }
   [[nodiscard]] std::int64_t segments() const { return segments_; }
+
+  std::vector<Event> events;
 
  private:
   std::int64_t quarters_recorded_;

@@ -18,8 +18,10 @@ struct SimulationSettings {
 };
 
 struct MarketParameters {
-  std::int64_t population;      // N potential customers
-  double initial_active_share;  // share of N already customers of the firm at quarter 0
+  std::int64_t population;        // N potential customers
+  double choice_scale;            // logit scale of choices between firms, in value points
+  double outside_option;          // utility of doing without (a churner may lapse instead of switching)
+  double competitor_sensitivity;  // churn hazard grows with exp(this * surplus of the best rival offer)
 };
 
 // Bass (1969) diffusion: a prospect's adoption hazard per quarter is p + q * adopted fraction.
@@ -59,10 +61,12 @@ struct CustomerParameters {
   double wallet_cap;                 // nor rises above this multiple
   double life_event_rate;            // probability per quarter of a life event (move, death, reorganisation)
   double life_event_churn_share;     // share of life events that end the relationship
+  double switching_cost;             // value points a customer gives up by moving to a rival
 };
 
 struct FirmParameters {
   std::string name;
+  double initial_active_share;  // share of the market that is this firm's customer at quarter 0
   double price;            // currency per unit
   double unit_cost;        // cost to serve, currency per unit
   double fixed_cost;       // currency per quarter
@@ -160,6 +164,34 @@ struct WordOfMouthParameters {
   double satisfaction_influence;  // satisfaction points per unit of net word-of-mouth signal
 };
 
+enum class PricingKind : std::uint8_t { constant, stepped, subsidy };
+
+// A firm's price over time (firm.price is the list price).
+struct PricingParameters {
+  PricingKind kind;
+  std::int64_t step_quarter;       // stepped: the quarter the price changes
+  double step_price;               // stepped: the new price
+  double subsidy_price;            // subsidy: price while subsidising (may be below unit cost)
+  std::int64_t subsidy_quarters;   // subsidy: longest duration
+  double subsidy_share_target;     // subsidy: ends once market share reaches this (1: never)
+  double post_subsidy_price;       // subsidy: price once the subsidy ends
+  bool match_price_war;            // answer a cheaper rival by matching its price, never below unit cost
+  double network_effect;           // value points added per unit of market share (0: none)
+};
+
+enum class InvestorKind : std::uint8_t { none, growth, short_termist, patient };
+
+// The firm's investors: who funds losses, against what, for how long.
+struct InvestorParameters {
+  InvestorKind kind;
+  double capital;              // currency available for funding rounds
+  double round_size;           // currency per round
+  double cash_floor;           // a round is raised when cash falls below this
+  double growth_milestone;     // growth and short-termist: revenue growth per quarter expected
+  std::int64_t patience;       // quarters of missed milestones before the tap is turned off
+  double revenue_multiple;     // valuation: annualised revenue times this
+};
+
 // A one-off prevention programme: extra prevention spend for a few quarters (seed 004's annuity case).
 struct PreventionProgramme {
   double budget;               // currency per quarter, on top of departments.prevention
@@ -181,6 +213,14 @@ struct InterventionParameters {
 struct SegmentDefinition {
   std::string name;
   double share;
+  std::vector<std::pair<std::string, std::variant<double, std::int64_t, bool, std::string>>> overrides;
+};
+
+// A competitor (`[competitors.<name>]`): a full firm whose firm-level parameters (firm.*, departments.*,
+// effects.*, issues.*, policy.*, prevention_programme.*, pricing.*, investor.*) differ from firm 0's as
+// listed; see firm_scenarios().
+struct CompetitorDefinition {
+  std::string name;
   std::vector<std::pair<std::string, std::variant<double, std::int64_t, bool, std::string>>> overrides;
 };
 
@@ -212,6 +252,9 @@ struct Scenario {
   // Empty when the scenario names no segment: then one segment "all" has the market-wide parameters.
   std::vector<SegmentDefinition> segments;
   PreventionProgramme prevention_programme;
+  PricingParameters pricing;
+  InvestorParameters investor;
+  std::vector<CompetitorDefinition> competitors;  // firms 1..K-1; firm 0 (the focal firm) is [firm]
   // The paired alternative ([counterfactual] table or --counterfactual): parameter path -> value, applied
   // on top of this scenario and run with the same random numbers. Empty: no counterfactual.
   std::vector<std::pair<std::string, std::variant<double, std::int64_t, bool, std::string>>> counterfactual;

@@ -106,116 +106,122 @@ void assign_checked(Scenario& scenario, const ParameterSpec& spec, ParameterValu
   spec.assign(scenario, value);
 }
 
-// A segment as the files and overrides describe it so far; becomes a SegmentDefinition at the end.
-struct SegmentDraft {
+using Overrides = std::vector<std::pair<std::string, ParameterValue>>;
+
+// Sets `path` in a list of overrides, replacing an earlier value and keeping first-appearance order.
+void set_override(Overrides& overrides, const std::string& path, ParameterValue value) {
+  for (auto& [existing, old] : overrides) {
+    if (existing == path) {
+      old = std::move(value);
+      return;
+    }
+  }
+  overrides.emplace_back(path, std::move(value));
+}
+
+// Named groups whose members override some of the scenario's tables: segments (customers.*, churn.*,
+// with a share of the population) and competitors (the firm-level tables).
+struct GroupKind {
+  std::string_view table;   // "segments"
+  std::string_view member;  // "segment"
+  bool needs_share;
+  bool (*admits)(const ParameterSpec&);
+};
+constexpr GroupKind kSegmentGroup{"segments", "segment", true, [](const ParameterSpec& spec) { return spec.per_segment; }};
+constexpr GroupKind kCompetitorGroup{"competitors", "competitor", false, [](const ParameterSpec& spec) { return spec.per_firm; }};
+
+// A member as the files and overrides describe it so far.
+struct GroupDraft {
   std::string name;
   SourceLocation first_seen;
   std::optional<double> share;
-  std::vector<std::pair<std::string, ParameterValue>> overrides;  // per-segment path -> value
-
-  void set(const std::string& path, ParameterValue value) {
-    for (auto& [existing, old] : overrides) {
-      if (existing == path) {
-        old = std::move(value);
-        return;
-      }
-    }
-    overrides.emplace_back(path, std::move(value));
-  }
+  Overrides overrides;  // path inside the member -> value
 };
 
 struct Loading {
   Scenario scenario = default_scenario();
-  std::vector<SegmentDraft> segments;  // in order of first appearance
+  std::vector<GroupDraft> segments;     // in order of first appearance
+  std::vector<GroupDraft> competitors;  // in order of first appearance
 
-  void set_counterfactual(const std::string& path, ParameterValue value) {
-    for (auto& [existing, old] : scenario.counterfactual) {
-      if (existing == path) {
-        old = std::move(value);
-        return;
-      }
-    }
-    scenario.counterfactual.emplace_back(path, std::move(value));
-  }
-
-  SegmentDraft& segment(const std::string& name, const SourceLocation& where) {
-    for (auto& draft : segments) {
+  std::vector<GroupDraft>& drafts(const GroupKind& kind) { return &kind == &kSegmentGroup ? segments : competitors; }
+  GroupDraft& member(const GroupKind& kind, const std::string& name, const SourceLocation& where) {
+    for (auto& draft : drafts(kind)) {
       if (draft.name == name) return draft;
     }
-    segments.push_back({name, where, std::nullopt, {}});
-    return segments.back();
+    drafts(kind).push_back({name, where, std::nullopt, {}});
+    return drafts(kind).back();
   }
 };
 
-// One per-segment value: `inner` is the path inside the segment ("share", "customers.price_sensitivity").
-void set_segment_value(SegmentDraft& draft, const std::string& inner, const ParameterValue& value,
-                       const ParameterSpec& spec, const SourceLocation& where) {
-  const std::string full = "segments." + draft.name + "." + inner;
-  if (std::string problem = spec.check(value); !problem.empty()) throw InputError(where, full, std::move(problem));
-  if (inner == "share") {
-    draft.share = std::get<double>(value);
-  } else {
-    draft.set(inner, value);
-  }
-}
-
-// The spec a path inside a segment names, or nullptr.
-const ParameterSpec* segment_spec(const std::string& inner) {
-  if (inner == "share") return &segment_share_parameter();
+// The spec a path inside a member names ("share", "customers.price_sensitivity"), or nullptr.
+const ParameterSpec* member_spec(const GroupKind& kind, const std::string& inner) {
+  if (kind.needs_share && inner == "share") return &segment_share_parameter();
   const ParameterSpec* spec = find_parameter(inner);
-  return spec && spec->per_segment ? spec : nullptr;
+  return spec && kind.admits(*spec) ? spec : nullptr;
 }
 
-bool is_segment_table(const std::string& inner) {
+bool is_member_table(const GroupKind& kind, const std::string& inner) {
   const std::string with_dot = inner + ".";
   return std::any_of(parameter_registry().begin(), parameter_registry().end(), [&](const ParameterSpec& spec) {
-    return spec.per_segment && spec.path.starts_with(with_dot);
+    return kind.admits(spec) && spec.path.starts_with(with_dot);
   });
 }
 
-void apply_segment_table(SegmentDraft& draft, const toml::table& table, const std::string& prefix,
-                         const std::string& file) {
+void set_member_value(const GroupKind& kind, GroupDraft& draft, const std::string& inner, ParameterValue value,
+                      const ParameterSpec& spec, const SourceLocation& where, const fs::path& relative_to) {
+  const std::string full = std::string(kind.table) + "." + draft.name + "." + inner;
+  if (std::string problem = spec.check(value); !problem.empty()) throw InputError(where, full, std::move(problem));
+  if (&spec == &segment_share_parameter()) {
+    draft.share = std::get<double>(value);
+    return;
+  }
+  if (spec.type == ParameterType::text) value = resolve_file_path(spec, std::move(value), where, relative_to);
+  set_override(draft.overrides, inner, std::move(value));
+}
+
+void apply_member_table(const GroupKind& kind, GroupDraft& draft, const toml::table& table, const std::string& prefix,
+                        const std::string& file) {
   for (const auto& [key, node] : table) {
     const std::string inner = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
-    const std::string full = "segments." + draft.name + "." + inner;
-    if (const ParameterSpec* spec = segment_spec(inner)) {
+    const std::string full = std::string(kind.table) + "." + draft.name + "." + inner;
+    if (const ParameterSpec* spec = member_spec(kind, inner)) {
       const SourceLocation where = location_of(node.source(), file);
-      set_segment_value(draft, inner, convert(node, *spec, where), *spec, where);
-    } else if (is_segment_table(inner) && node.is_table()) {
-      apply_segment_table(draft, *node.as_table(), inner, file);
+      set_member_value(kind, draft, inner, convert(node, *spec, where), *spec, where, fs::path(file).parent_path());
+    } else if (is_member_table(kind, inner) && node.is_table()) {
+      apply_member_table(kind, draft, *node.as_table(), inner, file);
     } else {
       throw InputError(location_of(key.source(), file), full,
-                       fmt::format("unknown per-segment {}{}", node.is_table() ? "table" : "parameter",
+                       fmt::format("unknown per-{} {}{}", kind.member, node.is_table() ? "table" : "parameter",
                                    did_you_mean(full)));
     }
   }
 }
 
-void apply_segments(Loading& loading, const toml::node& node, const SourceLocation& where, const std::string& file) {
-  const auto* segments = node.as_table();
-  if (!segments) {
-    throw InputError(where, "segments", fmt::format("expected a table of named segments, found {}", toml_type_name(node)));
+void apply_group(const GroupKind& kind, Loading& loading, const toml::node& node, const SourceLocation& where,
+                 const std::string& file) {
+  const auto* members = node.as_table();
+  if (!members) {
+    throw InputError(where, std::string(kind.table),
+                     fmt::format("expected a table of named {}s, found {}", kind.member, toml_type_name(node)));
   }
-  // toml++ iterates keys alphabetically; segments keep the order in which the file lists them.
+  // toml++ iterates keys alphabetically; members keep the order in which the file lists them.
   std::vector<std::pair<const toml::key*, const toml::node*>> listed;
-  for (const auto& [key, segment] : *segments) listed.emplace_back(&key, &segment);
+  for (const auto& [key, member] : *members) listed.emplace_back(&key, &member);
   std::stable_sort(listed.begin(), listed.end(), [](const auto& a, const auto& b) {
     const auto& x = a.first->source().begin;
     const auto& y = b.first->source().begin;
     return x.line != y.line ? x.line < y.line : x.column < y.column;
   });
-  for (const auto& [key_pointer, segment_pointer] : listed) {
-    const toml::key& key = *key_pointer;
-    const toml::node& segment = *segment_pointer;
-    const std::string name(key.str());
-    const SourceLocation key_location = location_of(key.source(), file);
-    const auto* table = segment.as_table();
+  for (const auto& [key, member] : listed) {
+    const std::string name(key->str());
+    const SourceLocation key_location = location_of(key->source(), file);
+    const auto* table = member->as_table();
     if (!table) {
-      throw InputError(key_location, "segments." + name,
-                       fmt::format("expected a table (a segment with its share and parameters), found {}",
-                                   toml_type_name(segment)));
+      throw InputError(key_location, std::string(kind.table) + "." + name,
+                       fmt::format("expected a table (a {} and its parameters), found {}", kind.member,
+                                   toml_type_name(*member)));
     }
-    apply_segment_table(loading.segment(name, key_location), *table, "", file);
+    apply_member_table(kind, loading.member(kind, name, key_location), *table, "", file);
   }
 }
 
@@ -230,7 +236,7 @@ void apply_counterfactual(Loading& loading, const toml::table& table, const std:
       ParameterValue value = convert(node, *spec, where);
       if (std::string problem = spec->check(value); !problem.empty()) throw InputError(where, full, std::move(problem));
       if (spec->type == ParameterType::text) value = resolve_file_path(*spec, std::move(value), where, fs::path(file).parent_path());
-      loading.set_counterfactual(path, std::move(value));
+      set_override(loading.scenario.counterfactual, path, std::move(value));
     } else if (is_parameter_table(path) && node.is_table()) {
       apply_counterfactual(loading, *node.as_table(), path, file);
     } else {
@@ -248,8 +254,8 @@ void apply_table(Loading& loading, const toml::table& table, const std::string& 
     if (prefix.empty() && name == "extends") continue;  // resolved by load_chain before this
     const std::string path = prefix.empty() ? name : prefix + "." + name;
     const SourceLocation key_location = location_of(key.source(), file);
-    if (prefix.empty() && name == "segments") {
-      apply_segments(loading, node, key_location, file);
+    if (prefix.empty() && (name == kSegmentGroup.table || name == kCompetitorGroup.table)) {
+      apply_group(name == kSegmentGroup.table ? kSegmentGroup : kCompetitorGroup, loading, node, key_location, file);
     } else if (prefix.empty() && name == "counterfactual") {
       if (!node.is_table()) {
         throw InputError(key_location, "counterfactual",
@@ -335,10 +341,11 @@ ParameterValue override_value(const std::string& text, const ParameterSpec& spec
   return convert(*parsed.get("value"), spec, where);
 }
 
-void apply_override(Loading& loading, std::string_view assignment, int argument_number) {
-  const SourceLocation where{fmt::format("--set argument {} ('{}')", argument_number, assignment)};
+// "path = value" split and trimmed; InputError (with `example`) when there is no '=' or no path.
+std::pair<std::string, std::string> split_assignment(std::string_view assignment, const SourceLocation& where,
+                                                     const char* example) {
   const auto equals = assignment.find('=');
-  if (equals == std::string_view::npos) throw InputError(where, "", "expected path=value, e.g. --set firm.price=12");
+  if (equals == std::string_view::npos) throw InputError(where, "", fmt::format("expected path=value, e.g. {}", example));
   std::string path(assignment.substr(0, equals));
   std::string text(assignment.substr(equals + 1));
   const auto trim = [](std::string& s) {
@@ -348,54 +355,56 @@ void apply_override(Loading& loading, std::string_view assignment, int argument_
   trim(path);
   trim(text);
   if (path.empty()) throw InputError(where, "", "missing parameter path before '='");
-  if (path.starts_with("segments.")) {
-    const auto dot = path.find('.', 9);
-    const std::string name = path.substr(9, dot == std::string::npos ? std::string::npos : dot - 9);
+  if (text.empty()) throw InputError(where, path, "missing value after '='");
+  return {path, text};
+}
+
+void apply_override(Loading& loading, std::string_view assignment, int argument_number) {
+  const SourceLocation where{fmt::format("--set argument {} ('{}')", argument_number, assignment)};
+  const auto [path, text] = split_assignment(assignment, where, "--set firm.price=12");
+  for (const GroupKind* kind : {&kSegmentGroup, &kCompetitorGroup}) {
+    const std::string prefix = std::string(kind->table) + ".";
+    if (!path.starts_with(prefix)) continue;
+    const auto dot = path.find('.', prefix.size());
+    const std::string name = path.substr(prefix.size(), dot == std::string::npos ? std::string::npos : dot - prefix.size());
     const std::string inner = dot == std::string::npos ? "" : path.substr(dot + 1);
-    const ParameterSpec* spec = segment_spec(inner);
-    if (name.empty() || !spec) throw InputError(where, path, "unknown per-segment parameter" + did_you_mean(path));
-    if (text.empty()) throw InputError(where, path, "missing value after '='");
-    set_segment_value(loading.segment(name, where), inner, override_value(text, *spec, path, where), *spec, where);
+    const ParameterSpec* spec = member_spec(*kind, inner);
+    if (name.empty() || !spec) {
+      throw InputError(where, path, fmt::format("unknown per-{} parameter{}", kind->member, did_you_mean(path)));
+    }
+    set_member_value(*kind, loading.member(*kind, name, where), inner, override_value(text, *spec, path, where), *spec,
+                     where, fs::current_path());
     return;
   }
   const ParameterSpec* spec = find_parameter(path);
   if (!spec) throw InputError(where, path, "unknown parameter" + did_you_mean(path));
-  if (text.empty()) throw InputError(where, path, "missing value after '='");
   assign_checked(loading.scenario, *spec, override_value(text, *spec, path, where), where);
 }
 
 // One "path=value" of --counterfactual: a parameter the paired alternative changes.
 void apply_counterfactual_override(Loading& loading, std::string_view assignment, int number) {
   const SourceLocation where{fmt::format("--counterfactual assignment {} ('{}')", number, assignment)};
-  const auto equals = assignment.find('=');
-  if (equals == std::string_view::npos) {
-    throw InputError(where, "", "expected path=value; separate several with ';', e.g. \"departments.prevention=0; policy.kind=cx_led\"");
-  }
-  std::string path(assignment.substr(0, equals));
-  std::string text(assignment.substr(equals + 1));
-  const auto trim = [](std::string& s) {
-    s.erase(0, s.find_first_not_of(" \t"));
-    s.erase(s.find_last_not_of(" \t") + 1);
-  };
-  trim(path);
-  trim(text);
+  const auto [path, text] =
+      split_assignment(assignment, where, "\"departments.prevention=0; policy.kind=cx_led\" (separate several with ';')");
   const ParameterSpec* spec = find_parameter(path);
   if (!spec) throw InputError(where, path, "unknown parameter" + did_you_mean(path));
-  if (text.empty()) throw InputError(where, path, "missing value after '='");
   ParameterValue value = override_value(text, *spec, path, where);
   if (std::string problem = spec->check(value); !problem.empty()) throw InputError(where, path, std::move(problem));
   if (spec->type == ParameterType::text) value = resolve_file_path(*spec, std::move(value), where, fs::current_path());
-  loading.set_counterfactual(path, std::move(value));
+  set_override(loading.scenario.counterfactual, path, std::move(value));
 }
 
-// Turns the drafts into the scenario's segment definitions; every segment needs its share.
-void finish_segments(Loading& loading) {
-  for (const SegmentDraft& draft : loading.segments) {
+// Turns the drafts into the scenario's segment and competitor definitions; every segment needs its share.
+void finish_groups(Loading& loading) {
+  for (const GroupDraft& draft : loading.segments) {
     if (!draft.share) {
       throw InputError(draft.first_seen, "segments." + draft.name + ".share",
                        "missing: every segment needs its share of the population");
     }
     loading.scenario.segments.push_back({draft.name, *draft.share, draft.overrides});
+  }
+  for (const GroupDraft& draft : loading.competitors) {
+    loading.scenario.competitors.push_back({draft.name, draft.overrides});
   }
 }
 
@@ -419,7 +428,7 @@ Scenario load_scenario(const fs::path& file, const std::vector<std::string>& ove
   for (const auto& assignment : counterfactual) {
     apply_counterfactual_override(loading, assignment, ++counterfactual_number);
   }
-  finish_segments(loading);
+  finish_groups(loading);
   check_consistency(loading.scenario, file.string());
   if (!loading.scenario.counterfactual.empty()) check_consistency(counterfactual_of(loading.scenario), file.string() + " (counterfactual)");
   return std::move(loading.scenario);

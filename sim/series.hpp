@@ -67,7 +67,18 @@ struct SeriesSpec {
   X(scorecard_customer, "0-1", "Balanced scorecard, customer perspective: (NPS + 100) / 200")                     \
   X(scorecard_financial, "fraction", "Balanced scorecard, financial perspective: profit / revenue")               \
   X(scorecard_internal, "0-1", "Balanced scorecard, internal process: tickets resolved / tickets raised")         \
-  X(scorecard_learning, "0-1", "Balanced scorecard, innovation and learning: insights usage")
+  X(scorecard_learning, "0-1", "Balanced scorecard, innovation and learning: insights usage")                \
+  X(price, "currency per unit", "Price charged this quarter")                                                   \
+  X(market_share, "fraction", "The firm's active customers over all firms' active customers")                   \
+  X(switched_in, "customers per quarter", "Rivals' churners who joined the firm")                               \
+  X(switched_out, "customers per quarter", "The firm's churners who moved to a rival (counted in churned)")     \
+  X(funding, "currency per quarter", "Capital the investors put in this quarter")                               \
+  X(capital_raised, "currency", "Capital raised since quarter 0")                                                \
+  X(investor_confidence, "0-1", "The investors' confidence: rises with met milestones, falls with misses")      \
+  X(funding_active, "0 or 1", "1 while the investors keep funding")                                              \
+  X(customer_equity, "currency", "Sum of the active customers' expected lifetime values")                       \
+  X(valuation_revenue_multiple, "currency", "Valuation: annualised revenue times investor.revenue_multiple")    \
+  X(bankrupt, "0 or 1", "1 once the firm has run out of cash with no funding")
 
 // Per market: /market/<name>, shaped [point, replicate, quarter].
 #define FULCRUM_MARKET_SERIES(X)                                                     \

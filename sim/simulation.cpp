@@ -9,11 +9,16 @@
 #include <optional>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "models/accounting.hpp"
 #include "models/adoption.hpp"
 #include "models/churn.hpp"
 #include "models/interventions.hpp"
+#include "models/investors.hpp"
 #include "models/issues.hpp"
+#include "models/market.hpp"
+#include "models/pricing.hpp"
 #include "models/perception.hpp"
 #include "models/word_of_mouth.hpp"
 #include "sim/parameters.hpp"
@@ -49,6 +54,8 @@ double tally_value(FirmSeries series, const FirmTally& stock, const FirmTally& f
     case FirmSeries::nps: return mean_or_nan(100.0 * static_cast<double>(stock.promoters - stock.detractors), stock.active);
     case FirmSeries::tickets_raised: return static_cast<double>(flow.tickets_raised);
     case FirmSeries::tickets_resolved: return static_cast<double>(flow.tickets_resolved);
+    case FirmSeries::switched_in: return static_cast<double>(flow.switched_in);
+    case FirmSeries::switched_out: return static_cast<double>(flow.switched_out);
     default: return std::numeric_limits<double>::quiet_NaN();  // firm-level series: see record()
   }
 }
@@ -88,15 +95,24 @@ Census Simulation::take_census() const {
   return total;
 }
 
+std::vector<FirmOffer> Simulation::offers() const {
+  std::vector<FirmOffer> offers;
+  for (const Firm& firm : world_.firms) offers.push_back({firm.quarter.delivered_value, firm.quarter.price, !firm.bankrupt});
+  return offers;
+}
+
 void Simulation::churn_phase(BlockFlows& flows) {
   std::vector<RetentionEffort> efforts;
   for (const Firm& firm : world_.firms) efforts.push_back(firm.quarter.retention);
+  const std::vector<FirmOffer> market_offers = offers();
+  const std::vector<JoiningTerms> terms = joining_terms(*world_.market, world_.firms);
+  const ChurnContext context{world_.market->segments, efforts, market_offers, world_.scenario->market, terms, world_.quarter};
   for_each_block(world_, [&](Eigen::Index block) {
     RandomEngine stream = make_stream({stream_seed(world_), world_.replicate, StreamPurpose::churn,
                                        static_cast<std::uint64_t>(world_.quarter), 0,
                                        static_cast<std::uint64_t>(block)});
-    churn_block(world_.customers, block_range(block, world_.customers.size()), world_.market->segments, efforts,
-                stream, flows[static_cast<std::size_t>(block)]);
+    churn_block(world_.customers, block_range(block, world_.customers.size()), context, stream,
+                flows[static_cast<std::size_t>(block)]);
   });
 }
 
@@ -119,9 +135,34 @@ void Simulation::adoption_phase(BlockFlows& flows) {
   const Scenario& scenario = *world_.scenario;
   const auto substeps = scenario.simulation.substeps;
   const double dt = 1.0 / static_cast<double>(substeps);
-  // One firm for now: every adopter joins firm 0, whose cells come first, on its marketing and sales.
-  const std::vector<JoiningTerms> terms = joining_terms(*world_.market, world_.firms[0], 0);
-  const AdoptionParameters& adoption = world_.firms[0].quarter.adoption;
+  const std::size_t firms = world_.firms.size();
+  const std::size_t segments = world_.segment_count();
+  const std::vector<JoiningTerms> terms = joining_terms(*world_.market, world_.firms);
+  // Prospects compare the open firms' offers against the mean price they see (they have paid none yet).
+  const std::vector<FirmOffer> market_offers = offers();
+  double price_sum = 0;
+  int open = 0;
+  for (const FirmOffer& offer : market_offers) {
+    if (offer.open) {
+      price_sum += offer.price;
+      ++open;
+    }
+  }
+  if (open == 0) return;  // no firm left to join
+  const double mean_price = price_sum / open;
+  std::vector<double> shares;
+  for (const Segment& segment : world_.market->segments) {
+    std::vector<double> utilities;
+    for (const FirmOffer& offer : market_offers) {
+      utilities.push_back(offer.open ? offer_utility(offer, mean_price, segment.customers.price_sensitivity)
+                                     : -std::numeric_limits<double>::infinity());
+    }
+    const std::vector<double> segment_shares = logit_shares(utilities, scenario.market.choice_scale);
+    shares.insert(shares.end(), segment_shares.begin(), segment_shares.end());
+  }
+  std::vector<AdoptionParameters> hazards;
+  for (const Firm& firm : world_.firms) hazards.push_back(firm.quarter.adoption);
+  const AdoptionChoice choice{shares, hazards, terms, firms, segments};
   // What prospects hear is refreshed every sub-step: new adopters start talking at once.
   for (std::int64_t substep = 0; substep < substeps; ++substep) {
     const VoiceTotals totals = listen();
@@ -130,9 +171,8 @@ void Simulation::adoption_phase(BlockFlows& flows) {
       RandomEngine stream = make_stream({stream_seed(world_), world_.replicate, StreamPurpose::adoption,
                                          static_cast<std::uint64_t>(world_.quarter),
                                          static_cast<std::uint64_t>(substep), static_cast<std::uint64_t>(block)});
-      std::vector<FirmTally>& cells_of_block = flows[static_cast<std::size_t>(block)];
-      adopt_block(world_.customers, block_range(block, world_.customers.size()), adoption, dt, signal,
-                  terms, world_.quarter, stream, std::span(cells_of_block.data(), world_.segment_count()));
+      adopt_block(world_.customers, block_range(block, world_.customers.size()), dt, signal, choice, world_.quarter,
+                  stream, flows[static_cast<std::size_t>(block)]);
     });
   }
 }
@@ -156,7 +196,7 @@ void Simulation::issues_phase(BlockFlows& flows) {
     for (std::size_t s = 0; s < world_.segment_count(); ++s) {
       const FirmTally& cell = so_far[f * world_.segment_count() + s];
       tickets += cell.tickets_raised;
-      active += cell.acquired - cell.churned;
+      active += cell.acquired + cell.switched_in - cell.churned;
     }
     staff_support(firm.quarter, firm, world_.scenario->issues, active, tickets);
   }
@@ -165,7 +205,7 @@ void Simulation::issues_phase(BlockFlows& flows) {
 void Simulation::perception_phase(BlockFlows& flows) {
   std::vector<Offer> offers;
   for (const Firm& firm : world_.firms) {
-    offers.push_back({firm.quarter.delivered_value, firm.quarter.promise, firm.parameters.price,
+    offers.push_back({firm.quarter.delivered_value, firm.quarter.promise, firm.quarter.price,
                       firm.quarter.resolution_probability});
   }
   const VoiceTotals totals = listen();
@@ -177,6 +217,75 @@ void Simulation::perception_phase(BlockFlows& flows) {
                    world_.scenario->word_of_mouth, world_.scenario->issues, heard, offers, stream,
                    flows[static_cast<std::size_t>(block)]);
   });
+}
+
+void Simulation::plan_phase() {
+  for (std::size_t f = 0; f < world_.firms.size(); ++f) {
+    Firm& firm = world_.firms[f];
+    if (firm.bankrupt) continue;
+    const Scenario& own = world_.market->firm_scenarios[f];
+    double cheapest_rival = std::numeric_limits<double>::infinity();
+    for (std::size_t k = 0; k < world_.firms.size(); ++k) {
+      if (k != f && !world_.firms[k].bankrupt) cheapest_rival = std::min(cheapest_rival, world_.firms[k].quarter.price);
+    }
+    const double previous_price = firm.quarter.price;
+    const PricingView view{world_.quarter, firm.market_share, !firm.investor.funding && own.investor.kind != InvestorKind::none,
+                           cheapest_rival};
+    firm.quarter = plan_quarter(firm, own, view);
+    if (firm.quarter.subsidy_ended) {
+      trajectory_.events.push_back({world_.quarter, static_cast<std::int64_t>(f), "subsidy_end", firm.quarter.price,
+                                    fmt::format("{} ends its subsidy: price {} from {}", firm.parameters.name,
+                                                firm.quarter.price, previous_price)});
+    } else if (firm.quarter.price != previous_price) {
+      trajectory_.events.push_back({world_.quarter, static_cast<std::int64_t>(f), "price_change", firm.quarter.price,
+                                    fmt::format("{} changes its price from {} to {}", firm.parameters.name,
+                                                previous_price, firm.quarter.price)});
+    }
+  }
+}
+
+void Simulation::finance_phase(std::size_t f, const Census& census, const std::vector<FirmTally>& flows,
+                               const QuarterBooks& books) {
+  Firm& firm = world_.firms[f];
+  const Scenario& own = world_.market->firm_scenarios[f];
+  const auto firm_index = static_cast<std::int64_t>(f);
+  const FirmTally stock = census.firm_total(f);
+  std::int64_t churned = 0;
+  for (std::size_t s = 0; s < world_.segment_count(); ++s) churned += flows[f * world_.segment_count() + s].churned;
+  const double previous_active = trajectory_.firm(FirmSeries::customers_active, world_.quarter - 1, firm_index);
+  const double retention = previous_active > 0 ? 1.0 - static_cast<double>(churned) / previous_active : 0.0;
+  const double active = static_cast<double>(stock.active);
+  const double margin = active > 0 ? (to_currency(books.revenue) - stock.units_sold * firm.parameters.unit_cost) / active : 0.0;
+  firm.quarter.customer_equity = customer_equity(active, margin, retention, own.finance.discount_rate);
+
+  const double revenue = to_currency(books.revenue);
+  const bool growth_known = std::isfinite(firm.revenue_before) && firm.revenue_before > 0;
+  const InvestorView view{growth_known ? revenue / firm.revenue_before - 1.0 : 0.0, growth_known,
+                          firm.quarter.customer_equity, to_currency(firm.cash)};
+  const InvestorDecision decision = judge_and_fund(own.investor, firm.investor, view);
+  if (decision.push_cuts) {
+    firm.memory.cut_multiplier = std::max(own.policy.cut_floor, firm.memory.cut_multiplier * (1.0 - own.policy.cut_rate));
+  }
+  if (decision.tap_off) {
+    firm.quarter.tap_off = true;
+    trajectory_.events.push_back({world_.quarter, firm_index, "tap_off", 0.0,
+                                  fmt::format("{}'s investors stop funding after {} missed milestones",
+                                              firm.parameters.name, firm.investor.misses)});
+  }
+  if (decision.funding > 0) {
+    firm.quarter.funding = decision.funding;
+    firm.cash = add_cents(firm.cash, to_cents(decision.funding), "cash");
+    trajectory_.events.push_back({world_.quarter, firm_index, "funding_round", decision.funding,
+                                  fmt::format("{} raises {}", firm.parameters.name, decision.funding)});
+  }
+  if (firm.cash < 0) {
+    // Out of cash with no funding: the firm exits; its customers must move next quarter.
+    firm.bankrupt = true;
+    firm.quarter.went_bankrupt = true;
+    trajectory_.events.push_back({world_.quarter, firm_index, "bankruptcy", to_currency(firm.cash),
+                                  fmt::format("{} runs out of cash ({}) with no funding", firm.parameters.name,
+                                              to_currency(firm.cash))});
+  }
 }
 
 void Simulation::intervention_phase() {
@@ -213,7 +322,7 @@ void Simulation::intervention_phase() {
 
 void Simulation::step() {
   ++world_.quarter;
-  for (Firm& firm : world_.firms) firm.quarter = plan_quarter(firm, *world_.scenario);
+  plan_phase();
   BlockFlows block_flows = make_block_flows();
   churn_phase(block_flows);
   adoption_phase(block_flows);
@@ -236,7 +345,7 @@ void Simulation::step() {
       spending.life_events_served += flow.life_events - flow.churned_by_life_event;
       spending.incentivised += flow.incentivised;
     }
-    books.push_back(close_quarter(spending, firm.parameters, world_.scenario->issues));
+    books.push_back(firm.bankrupt ? QuarterBooks{} : close_quarter(spending, firm.parameters, world_.scenario->issues));
     const QuarterBooks& closed = books.back();
     const double discount = discount_factor(finance, world_.quarter);
     firm.cash = add_cents(firm.cash, closed.profit, "cash");
@@ -246,12 +355,20 @@ void Simulation::step() {
     firm.cx_annuity_total += firm.quarter.cx_annuity;
     firm.cx_annuity_npv += firm.quarter.cx_annuity * discount;
     firm.prevention_total += to_currency(closed.prevention);
+    if (!firm.bankrupt) finance_phase(f, census, flows, closed);
   }
   record(census, flows, books);
 }
 
 void Simulation::record(const Census& census, const std::vector<FirmTally>& flows, const std::vector<QuarterBooks>& books) {
   const std::int64_t q = world_.quarter;
+  std::int64_t all_active = 0;
+  for (std::size_t f = 0; f < world_.firms.size(); ++f) all_active += census.firm_total(f).active;
+  for (std::size_t f = 0; f < world_.firms.size(); ++f) {
+    world_.firms[f].market_share =
+        all_active > 0 ? static_cast<double>(census.firm_total(f).active) / static_cast<double>(all_active) : 0.0;
+    trajectory_.firm(FirmSeries::market_share, q, static_cast<std::int64_t>(f)) = world_.firms[f].market_share;
+  }
   const double population = static_cast<double>(world_.customers.size());
   const std::size_t segments = world_.segment_count();
   for (std::size_t f = 0; f < world_.firms.size(); ++f) {
@@ -260,6 +377,7 @@ void Simulation::record(const Census& census, const std::vector<FirmTally>& flow
     FirmTally flow;
     for (std::size_t s = 0; s < segments; ++s) flow += flows[f * segments + s];
     for (std::size_t s = 0; s < kFirmSeries.size(); ++s) {
+      if (FirmSeries(s) == FirmSeries::market_share) continue;  // set above, across firms
       trajectory_.firm(FirmSeries(s), q, firm) = tally_value(FirmSeries(s), stock, flow, q, population);
     }
     trajectory_.firm(FirmSeries::revenue, q, firm) = to_currency(books[f].revenue);
@@ -331,6 +449,14 @@ void Simulation::record_firm(std::int64_t q, std::size_t f, const QuarterBooks& 
                                                                     static_cast<double>(flow.tickets_raised)
                                                               : 1.0);
   set(FirmSeries::scorecard_learning, quarter.insights_usage);
+  set(FirmSeries::price, quarter.price);
+  set(FirmSeries::funding, quarter.funding);
+  set(FirmSeries::capital_raised, firm.investor.capital_raised);
+  set(FirmSeries::investor_confidence, firm.investor.confidence);
+  set(FirmSeries::funding_active, firm.investor.funding ? 1.0 : 0.0);
+  set(FirmSeries::customer_equity, quarter.customer_equity);
+  set(FirmSeries::valuation_revenue_multiple, 4.0 * to_currency(books.revenue) * world_.market->firm_scenarios[f].investor.revenue_multiple);
+  set(FirmSeries::bankrupt, firm.bankrupt ? 1.0 : 0.0);
 }
 
 void Simulation::run_to_horizon() {
@@ -352,7 +478,7 @@ EnsembleResults run_ensemble(const Scenario& scenario, const RunOptions& options
                                           : std::vector<std::string>{"scenario"};
   results.replicates = scenario.simulation.replicates;
   results.quarters_recorded = scenario.simulation.quarters + 1;
-  results.firm_names = {scenario.firm.name};
+  for (const Scenario& firm : markets[0].firm_scenarios) results.firm_names.push_back(firm.firm.name);
   for (const Segment& segment : markets[0].segments) results.segment_names.push_back(segment.name);
 
   // Runs are independent: spread them over workers first, and give each run the threads left over for

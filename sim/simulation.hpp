@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 
+#include "models/market.hpp"
 #include "models/word_of_mouth.hpp"
 #include "sim/census.hpp"
 #include "sim/results.hpp"
@@ -35,6 +36,13 @@ class Simulation {
   [[nodiscard]] Census take_census() const;
   // Every customer's voice, for the word of mouth of this step; the market totals for the complete graph.
   VoiceTotals listen();
+  // What each firm offers this quarter, as customers compare firms.
+  [[nodiscard]] std::vector<FirmOffer> offers() const;
+  // Each open firm prices and plans its quarter (budgets, root causes, value); events for price changes.
+  void plan_phase();
+  // After the books: customer equity, the investors' judgement and funding, bankruptcy.
+  void finance_phase(std::size_t firm, const Census& census, const std::vector<FirmTally>& flows,
+                     const QuarterBooks& books);
   void churn_phase(BlockFlows& flows);
   void adoption_phase(BlockFlows& flows);
   void issues_phase(BlockFlows& flows);

@@ -18,6 +18,8 @@ struct FirmTally {
   std::int64_t tickets_raised = 0;
   std::int64_t tickets_resolved = 0;
   std::int64_t incentivised = 0;  // detractors paid a retention incentive
+  std::int64_t switched_out = 0;  // churners who moved to a rival (counted in churned too)
+  std::int64_t switched_in = 0;   // rivals' churners who joined
   double units_sold = 0;       // sum of spend over active customers
   double satisfaction_sum = 0;  // over active customers
   double expectation_sum = 0;   // over active customers
@@ -36,6 +38,8 @@ struct FirmTally {
     tickets_raised += other.tickets_raised;
     tickets_resolved += other.tickets_resolved;
     incentivised += other.incentivised;
+    switched_out += other.switched_out;
+    switched_in += other.switched_in;
     units_sold += other.units_sold;
     satisfaction_sum += other.satisfaction_sum;
     expectation_sum += other.expectation_sum;

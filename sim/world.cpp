@@ -42,6 +42,7 @@ std::vector<std::uint16_t> assign_segments(const std::vector<Segment>& segments,
 
 Market build_market(const Scenario& scenario) {
   Market market;
+  market.firm_scenarios = firm_scenarios(scenario);
   market.segments = resolve_segments(scenario);
   market.segment_of = assign_segments(market.segments, scenario.market.population,
                                       static_cast<std::uint64_t>(scenario.network.seed));
@@ -49,15 +50,17 @@ Market build_market(const Scenario& scenario) {
   return market;
 }
 
-std::vector<JoiningTerms> joining_terms(const Market& market, const Firm& firm, std::int16_t firm_index) {
+std::vector<JoiningTerms> joining_terms(const Market& market, const std::vector<Firm>& firms) {
   std::vector<JoiningTerms> terms;
-  for (const Segment& segment : market.segments) {
-    terms.push_back({firm_index,
-                     static_cast<float>(firm.quarter.promise),
-                     static_cast<float>(segment.customers.satisfaction_baseline),
-                     static_cast<float>(segment.customers.trust_initial),
-                     static_cast<float>(firm.parameters.price),
-                     static_cast<float>(segment.customers.spend_per_quarter)});
+  for (std::size_t f = 0; f < firms.size(); ++f) {
+    for (const Segment& segment : market.segments) {
+      terms.push_back({static_cast<std::int16_t>(f),
+                       static_cast<float>(firms[f].quarter.promise),
+                       static_cast<float>(segment.customers.satisfaction_baseline),
+                       static_cast<float>(segment.customers.trust_initial),
+                       static_cast<float>(firms[f].quarter.price),
+                       static_cast<float>(segment.customers.spend_per_quarter)});
+    }
   }
   return terms;
 }
@@ -66,11 +69,12 @@ World make_world(const Scenario& scenario, const Market& market, std::uint64_t r
   const auto population = static_cast<std::size_t>(scenario.market.population);
   World world{&scenario, &market, replicate, threads, 0, CustomerState(scenario.market.population), {},
               std::vector<float>(population), std::vector<float>(population)};
-  world.firms.push_back(make_firm(scenario));
+  for (const Scenario& firm_scenario : market.firm_scenarios) world.firms.push_back(make_firm(firm_scenario));
   for (std::size_t i = 0; i < population; ++i) world.customers.segment[static_cast<Eigen::Index>(i)] = market.segment_of[i];
 
   const auto seed = static_cast<std::uint64_t>(scenario.simulation.seed);
-  const std::vector<JoiningTerms> terms = joining_terms(market, world.firms[0], 0);
+  const std::vector<JoiningTerms> terms = joining_terms(market, world.firms);
+  const std::size_t segments = market.segments.size();
   for_each_block(world, [&](Eigen::Index block) {
     const CustomerRange range = block_range(block, world.customers.size());
     const auto block_key = static_cast<std::uint64_t>(block);
@@ -79,9 +83,16 @@ World make_world(const Scenario& scenario, const Market& market, std::uint64_t r
     RandomEngine fit_stream = make_stream({seed, replicate, StreamPurpose::value_fit, 0, 0, block_key});
     draw_value_fit(world.customers, range, market.segments, fit_stream);
     RandomEngine activity_stream = make_stream({seed, replicate, StreamPurpose::initial_activity, 0, 0, block_key});
+    // One uniform per customer places it with firm k when it falls in k's slice of [0, sum of shares).
     for (Eigen::Index i = range.begin; i < range.end; ++i) {
-      if (uniform01(activity_stream) < scenario.market.initial_active_share) {
-        join(world.customers, i, terms[world.customers.segment[i]], 0);
+      const double draw = uniform01(activity_stream);
+      double cumulative = 0;
+      for (std::size_t f = 0; f < market.firm_scenarios.size(); ++f) {
+        cumulative += market.firm_scenarios[f].firm.initial_active_share;
+        if (draw < cumulative) {
+          join(world.customers, i, terms[f * segments + world.customers.segment[i]], 0);
+          break;
+        }
       }
     }
   });

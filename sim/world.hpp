@@ -15,6 +15,7 @@ namespace fulcrum {
 // What every replicate of a scenario shares: the resolved segments, each customer's segment and the
 // social network, built once from the network's own seed so replicates differ only in behaviour.
 struct Market {
+  std::vector<Scenario> firm_scenarios;  // one per firm: firm 0's is the scenario itself
   std::vector<Segment> segments;
   std::vector<std::uint16_t> segment_of;  // by customer, in the network's locality order
   SocialNetwork network;
@@ -42,9 +43,9 @@ struct World {
   [[nodiscard]] std::size_t segment_count() const { return market->segments.size(); }
 };
 
-// What a prospect of each segment gets on joining `firm_index`: its current promise, its price, the
-// segment's wallet, satisfaction baseline and initial trust. Indexed by segment.
-std::vector<JoiningTerms> joining_terms(const Market& market, const Firm& firm, std::int16_t firm_index);
+// What a prospect of each segment gets on joining each firm: its current promise and price, the
+// segment's wallet, satisfaction baseline and initial trust. Indexed [firm * segments + segment].
+std::vector<JoiningTerms> joining_terms(const Market& market, const std::vector<Firm>& firms);
 
 // Quarter 0: every customer's segment, fit and base churn propensity set, the initial customers placed.
 World make_world(const Scenario& scenario, const Market& market, std::uint64_t replicate, int threads);

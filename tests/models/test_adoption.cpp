@@ -13,18 +13,34 @@ SocialNetwork complete_graph(std::int64_t vertices) {
   return network;
 }
 
+// One firm that every prospect would choose, with Bass coefficients `bass`, joining on `terms` (by segment).
+struct OneFirm {
+  std::vector<double> shares;
+  std::vector<AdoptionParameters> hazards;
+  std::vector<JoiningTerms> terms;
+  OneFirm(AdoptionParameters bass, std::vector<JoiningTerms> joining)
+      : shares(joining.size(), 1.0), hazards{bass}, terms(std::move(joining)) {}
+  [[nodiscard]] AdoptionChoice choice() const { return {shares, hazards, terms, 1, terms.size()}; }
+};
+
+double probability(const AdoptionParameters& bass, double signal, double dt) {
+  const OneFirm firm(bass, {JoiningTerms{}});
+  std::vector<double> weights;
+  return -std::expm1(-adoption_hazard(firm.choice(), 0, signal, weights) * dt);
+}
+
 }  // namespace
 
 TEST_CASE("adoption probability is one minus exp of the Bass hazard over the sub-step", "[adoption]") {
   const AdoptionParameters bass{0.03, 0.38};
-  CHECK(adoption_probability(bass, 0.0, 1.0) == Approx(1.0 - std::exp(-0.03)));
-  CHECK(adoption_probability(bass, 0.5, 0.25) == Approx(1.0 - std::exp(-(0.03 + 0.19) * 0.25)));
-  CHECK(adoption_probability({0.0, 0.0}, 0.7, 1.0) == 0.0);
+  CHECK(probability(bass, 0.0, 1.0) == Approx(1.0 - std::exp(-0.03)));
+  CHECK(probability(bass, 0.5, 0.25) == Approx(1.0 - std::exp(-(0.03 + 0.19) * 0.25)));
+  CHECK(probability({0.0, 0.0}, 0.7, 1.0) == 0.0);
   // Four quarter-steps at a fixed signal compound to one whole-quarter step.
-  const double step = adoption_probability(bass, 0.2, 0.25);
-  CHECK(1.0 - std::pow(1.0 - step, 4) == Approx(adoption_probability(bass, 0.2, 1.0)));
+  const double step = probability(bass, 0.2, 0.25);
+  CHECK(1.0 - std::pow(1.0 - step, 4) == Approx(probability(bass, 0.2, 1.0)));
   // Negative word of mouth can silence imitation, never innovation.
-  CHECK(adoption_probability(bass, -0.1, 1.0) == Approx(1.0 - std::exp(-0.03)));
+  CHECK(probability(bass, -0.1, 1.0) == Approx(1.0 - std::exp(-0.03)));
 }
 
 TEST_CASE("adopt_block turns only prospects into customers, on the joining terms", "[adoption]") {
@@ -35,10 +51,10 @@ TEST_CASE("adopt_block turns only prospects into customers, on the joining terms
   const SocialNetwork network = complete_graph(100);
   const std::vector<float> voice(100, 0.0f);
   RandomEngine engine = make_stream({1, 0, StreamPurpose::adoption, 1, 0, 0});
-  FirmTally tally;
-  adopt_block(customers, {0, 100}, {1000.0, 0.0}, 1.0, {network, voice, 0.0}, std::span(&terms, 1), 5, engine,
-              std::span(&tally, 1));
-  CHECK(tally.acquired == 98);
+  std::vector<FirmTally> tallies(1);
+  const OneFirm firm({1000.0, 0.0}, {terms});
+  adopt_block(customers, {0, 100}, 1.0, {network, voice, 0.0}, firm.choice(), 5, engine, tallies);
+  CHECK(tallies[0].acquired == 98);
   CHECK(customers.status[1] == customer_status::lapsed);
   CHECK(customers.status[2] == customer_status::active);
   CHECK(customers.expectation[2] == 7.5f);
@@ -56,15 +72,14 @@ TEST_CASE("on a graph, only prospects who hear something imitate", "[adoption]")
   CustomerState customers(4);
   customers.status[0] = customer_status::active;
   const std::vector<float> voice{1.0f, 0.0f, 0.0f, 0.0f};
-  FirmTally tally;
+  std::vector<FirmTally> tallies(1);
   RandomEngine engine = make_stream({2, 0, StreamPurpose::adoption, 1, 0, 0});
-  const JoiningTerms terms{0, 5, 5, 0.5f, 1, 1};
-  adopt_block(customers, {0, 4}, {0.0, 1000.0}, 1.0, {network, voice, 1.0}, std::span(&terms, 1), 1, engine,
-              std::span(&tally, 1));
+  const OneFirm firm({0.0, 1000.0}, {JoiningTerms{0, 5, 5, 0.5f, 1, 1}});
+  adopt_block(customers, {0, 4}, 1.0, {network, voice, 1.0}, firm.choice(), 1, engine, tallies);
   CHECK(customers.status[1] == customer_status::active);  // half its neighbours talk: certain with q = 1000
   CHECK(customers.status[2] == customer_status::prospect);
   CHECK(customers.status[3] == customer_status::prospect);
-  CHECK(tally.acquired == 1);
+  CHECK(tallies[0].acquired == 1);
 }
 
 TEST_CASE("adopters join on their own segment's terms and are counted by segment", "[adoption]") {
@@ -75,7 +90,8 @@ TEST_CASE("adopters join on their own segment's terms and are counted by segment
   const std::vector<float> voice(6, 0.0f);
   std::vector<FirmTally> tallies(2);
   RandomEngine engine = make_stream({5, 0, StreamPurpose::adoption, 1, 0, 0});
-  adopt_block(customers, {0, 6}, {1000.0, 0.0}, 1.0, {network, voice, 0.0}, terms, 1, engine, tallies);
+  const OneFirm firm({1000.0, 0.0}, terms);
+  adopt_block(customers, {0, 6}, 1.0, {network, voice, 0.0}, firm.choice(), 1, engine, tallies);
   CHECK(tallies[0].acquired == 3);
   CHECK(tallies[1].acquired == 3);
   CHECK(customers.spend[1] == 4.0f);
@@ -87,15 +103,36 @@ TEST_CASE("adopt_block draws one number per customer whatever their status", "[a
   // Common random numbers: customer 50's draw must not depend on how many before it were prospects.
   CustomerState all_prospects(64), some_active(64);
   for (int i = 0; i < 30; ++i) some_active.status[i] = customer_status::active;
-  FirmTally a, b;
+  std::vector<FirmTally> a(1), b(1);
   RandomEngine first = make_stream({9, 0, StreamPurpose::adoption, 1, 0, 0});
   RandomEngine second = make_stream({9, 0, StreamPurpose::adoption, 1, 0, 0});
   const JoiningTerms terms{0, 5, 5, 0.5f, 1, 1};
   const SocialNetwork network = complete_graph(64);
   const std::vector<float> voice(64, 0.0f);
-  adopt_block(all_prospects, {0, 64}, {0.7, 0.0}, 1.0, {network, voice, 0.0}, std::span(&terms, 1), 1, first,
-              std::span(&a, 1));
-  adopt_block(some_active, {0, 64}, {0.7, 0.0}, 1.0, {network, voice, 0.0}, std::span(&terms, 1), 1, second,
-              std::span(&b, 1));
+  const OneFirm firm({0.7, 0.0}, {terms});
+  adopt_block(all_prospects, {0, 64}, 1.0, {network, voice, 0.0}, firm.choice(), 1, first, a);
+  adopt_block(some_active, {0, 64}, 1.0, {network, voice, 0.0}, firm.choice(), 1, second, b);
   for (int i = 30; i < 64; ++i) CHECK(all_prospects.status[i] == some_active.status[i]);
+}
+
+TEST_CASE("prospects split between firms by their logit shares and Bass hazards", "[adoption][market]") {
+  const Eigen::Index n = 60000;
+  CustomerState customers(n);
+  const SocialNetwork network = complete_graph(n);
+  const std::vector<float> voice(static_cast<std::size_t>(n), 0.0f);
+  const std::vector<double> shares{0.25, 0.75};
+  const std::vector<AdoptionParameters> hazards{{0.2, 0.0}, {0.2, 0.0}};
+  const std::vector<JoiningTerms> terms{{0, 5, 5, 0.5f, 1, 1}, {1, 5, 5, 0.5f, 1, 1}};
+  const AdoptionChoice choice{shares, hazards, terms, 2, 1};
+  std::vector<FirmTally> tallies(2);
+  RandomEngine engine = make_stream({3, 0, StreamPurpose::adoption, 1, 0, 0});
+  adopt_block(customers, {0, n}, 1.0, {network, voice, 0.0}, choice, 1, engine, tallies);
+  const double adopted = static_cast<double>(tallies[0].acquired + tallies[1].acquired);
+  const double p = 1 - std::exp(-0.2);
+  CHECK(std::abs(adopted - p * n) < 5 * std::sqrt(p * (1 - p) * n));
+  const double first_share = static_cast<double>(tallies[0].acquired) / adopted;
+  CHECK(std::abs(first_share - 0.25) < 5 * std::sqrt(0.25 * 0.75 / adopted));
+  for (Eigen::Index i = 0; i < n; ++i) {
+    if (customers.status[i] == customer_status::active) REQUIRE(customers.firm[i] >= 0);
+  }
 }

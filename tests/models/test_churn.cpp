@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <vector>
 
 #include "models/churn.hpp"
 #include "sim/parameters.hpp"
@@ -11,6 +12,26 @@ namespace {
 std::vector<Segment> one_segment(const CustomerParameters& customers, const ChurnParameters& churn) {
   return {Segment{"all", 1.0, customers, churn}};
 }
+
+// A churn context with `firms` identical open firms and nobody better than the outside option.
+struct Market {
+  std::vector<Segment> segments;
+  std::vector<RetentionEffort> efforts;
+  std::vector<FirmOffer> offers;
+  MarketParameters market;
+  std::vector<JoiningTerms> terms;
+  Market(std::vector<Segment> segment_list, std::vector<RetentionEffort> effort_list)
+      : segments(std::move(segment_list)),
+        efforts(std::move(effort_list)),
+        offers(efforts.size(), FirmOffer{5.0, 10.0, true}),
+        market(default_scenario().market) {
+    market.outside_option = 100.0;  // churners lapse: no switching unless a test asks for it
+    for (std::size_t f = 0; f < efforts.size(); ++f) {
+      for (std::size_t s = 0; s < segments.size(); ++s) terms.push_back({static_cast<std::int16_t>(f), 5, 5, 0.5f, 10, 1});
+    }
+  }
+  [[nodiscard]] ChurnContext context() const { return {segments, efforts, offers, market, terms, 1}; }
+};
 
 CustomerParameters calm_customers() {
   CustomerParameters customers = default_scenario().customers;
@@ -71,8 +92,8 @@ TEST_CASE("churn_block lapses only active customers and counts them by firm", "[
   ChurnParameters churn = default_scenario().churn;
   RandomEngine engine = make_stream({1, 0, StreamPurpose::churn, 1, 0, 0});
   std::vector<FirmTally> tallies(2);
-  const std::vector<RetentionEffort> efforts(2);
-  churn_block(customers, {0, 10}, one_segment(calm_customers(), churn), efforts, engine, tallies);
+  const Market market(one_segment(calm_customers(), churn), std::vector<RetentionEffort>(2));
+  churn_block(customers, {0, 10}, market.context(), engine, tallies);
   CHECK(tallies[0].churned == 3);
   CHECK(tallies[1].churned == 3);
   CHECK(tallies[0].life_events == 0);
@@ -114,8 +135,8 @@ TEST_CASE("life events end relationships whatever the customer feels, or cost a 
   parameters.life_event_churn_share = 0.4;
   RandomEngine engine = make_stream({4, 0, StreamPurpose::churn, 1, 0, 0});
   std::vector<FirmTally> tallies(1);
-  const std::vector<RetentionEffort> efforts(1);
-  churn_block(customers, {0, n}, one_segment(parameters, default_scenario().churn), efforts, engine, tallies);
+  const Market market(one_segment(parameters, default_scenario().churn), std::vector<RetentionEffort>(1));
+  churn_block(customers, {0, n}, market.context(), engine, tallies);
   const auto events = static_cast<double>(tallies[0].life_events);
   const auto churned = static_cast<double>(tallies[0].churned_by_life_event);
   CHECK(tallies[0].churned == tallies[0].churned_by_life_event);
@@ -144,7 +165,8 @@ TEST_CASE("customer success and retention incentives lower the hazard where they
   effort.incentive_multiplier = 0.5;
   RandomEngine engine = make_stream({8, 0, StreamPurpose::churn, 1, 0, 0});
   std::vector<FirmTally> tallies(1);
-  churn_block(customers, {0, n}, one_segment(parameters, churn), std::span(&effort, 1), engine, tallies);
+  const Market market(one_segment(parameters, churn), {effort});
+  churn_block(customers, {0, n}, market.context(), engine, tallies);
   std::int64_t detractors_left = 0, passives_left = 0;
   for (std::int64_t i = 0; i < n; ++i) {
     if (customers.status[i] == customer_status::lapsed) ++(i % 2 == 0 ? detractors_left : passives_left);
@@ -153,4 +175,71 @@ TEST_CASE("customer success and retention incentives lower the hazard where they
   CHECK(tallies[0].incentivised == n / 2);
   CHECK(std::abs(passives_left - 0.1 * half) < 5 * std::sqrt(0.1 * 0.9 * half));      // 0.2 * 0.5
   CHECK(std::abs(detractors_left - 0.05 * half) < 5 * std::sqrt(0.05 * 0.95 * half));  // and * 0.5 again
+}
+
+TEST_CASE("churners switch to a rival by logit choice, and a better rival pulls harder", "[churn][market]") {
+  const std::int64_t n = 40000;
+  const auto fresh = [&]() {
+    CustomerState customers(n);
+    for (std::int64_t i = 0; i < n; ++i) {
+      customers.status[i] = customer_status::active;
+      customers.firm[i] = 0;
+      customers.base_churn_propensity[i] = 0.1f;
+      customers.satisfaction[i] = 7.5f;
+      customers.trust[i] = 0.6f;
+      customers.reference_price[i] = 10.0f;
+    }
+    return customers;
+  };
+  CustomerParameters parameters = calm_customers();
+  parameters.satisfaction_baseline = 7.5;
+  parameters.price_sensitivity = 2.0;
+  parameters.switching_cost = 0.0;
+  ChurnParameters churn = default_scenario().churn;
+  Market market(one_segment(parameters, churn), std::vector<RetentionEffort>(2));
+  market.market.outside_option = 5.0;  // as good as the firms: half of the churners switch
+  market.market.choice_scale = 1.0;
+  market.market.competitor_sensitivity = 0.0;
+  CustomerState customers = fresh();
+  std::vector<FirmTally> tallies(2);
+  RandomEngine engine = make_stream({9, 0, StreamPurpose::churn, 1, 0, 0});
+  churn_block(customers, {0, n}, market.context(), engine, tallies);
+  const double churned = static_cast<double>(tallies[0].churned);
+  CHECK(std::abs(churned - 0.1 * n) < 5 * std::sqrt(0.09 * n));
+  CHECK(tallies[1].switched_in == tallies[0].switched_out);
+  CHECK(std::abs(tallies[0].switched_out / churned - 0.5) < 5 * std::sqrt(0.25 / churned));
+  std::int64_t at_rival = 0;
+  for (std::int64_t i = 0; i < n; ++i) at_rival += customers.firm[i] == 1 && customers.status[i] == customer_status::active;
+  CHECK(at_rival == tallies[1].switched_in);
+
+  // A rival one value point better: the logit share of switching is e / (1 + e) and churn rises by e^0.3.
+  market.offers[1].value = 6.0;
+  market.market.competitor_sensitivity = 0.3;
+  CustomerState pulled = fresh();
+  std::vector<FirmTally> pulled_tallies(2);
+  RandomEngine again = make_stream({9, 0, StreamPurpose::churn, 1, 0, 0});
+  churn_block(pulled, {0, n}, market.context(), again, pulled_tallies);
+  const double hazard = 0.1 * std::exp(0.3);
+  const double pulled_churned = static_cast<double>(pulled_tallies[0].churned);
+  CHECK(std::abs(pulled_churned - hazard * n) < 5 * std::sqrt(hazard * (1 - hazard) * n));
+  const double switch_share = std::exp(1.0) / (1 + std::exp(1.0));
+  CHECK(std::abs(pulled_tallies[0].switched_out / pulled_churned - switch_share) <
+        5 * std::sqrt(switch_share * (1 - switch_share) / pulled_churned));
+
+  // A switching cost of a point cancels the rival's advantage in the choice.
+  market.segments[0].customers.switching_cost = 1.0;
+  market.market.competitor_sensitivity = 0.0;
+  CustomerState locked = fresh();
+  std::vector<FirmTally> locked_tallies(2);
+  RandomEngine third = make_stream({9, 0, StreamPurpose::churn, 1, 0, 0});
+  churn_block(locked, {0, n}, market.context(), third, locked_tallies);
+  CHECK(std::abs(locked_tallies[0].switched_out / static_cast<double>(locked_tallies[0].churned) - 0.5) < 0.03);
+
+  // A closed firm's customers all move.
+  market.offers[0].open = false;
+  CustomerState stranded = fresh();
+  std::vector<FirmTally> stranded_tallies(2);
+  RandomEngine fourth = make_stream({9, 0, StreamPurpose::churn, 1, 0, 0});
+  churn_block(stranded, {0, n}, market.context(), fourth, stranded_tallies);
+  CHECK(stranded_tallies[0].churned == n);
 }

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <limits>
 
 #include "models/departments.hpp"
 #include "models/firm.hpp"
@@ -8,6 +9,11 @@
 #include "sim/parameters.hpp"
 
 using namespace fulcrum;
+
+namespace {
+// A quarter with no rival, no share and funding in place: the price schedule alone decides.
+const PricingView kNoPricingNews{1, 0.0, false, std::numeric_limits<double>::infinity()};
+}  // namespace
 
 TEST_CASE("insights usage saturates at its maximum", "[departments]") {
   DepartmentEffects effects = default_scenario().effects;
@@ -130,12 +136,12 @@ TEST_CASE("a cut shows up as root causes after the lag", "[firm][jenga]") {
   cut.policy.cut_floor = 0.5;
   firm.revenue_before = 100;
   firm.revenue_last = 90;  // a miss
-  FirmQuarter q1 = plan_quarter(firm, cut);
+  FirmQuarter q1 = plan_quarter(firm, cut, kNoPricingNews);
   CHECK(q1.budgets.operations == Approx(0.5 * scenario.departments.operations));
   CHECK(q1.root_causes_added == 0.0);
-  FirmQuarter q2 = plan_quarter(firm, cut);
+  FirmQuarter q2 = plan_quarter(firm, cut, kNoPricingNews);
   CHECK(q2.root_causes_added == 0.0);
-  FirmQuarter q3 = plan_quarter(firm, cut);
+  FirmQuarter q3 = plan_quarter(firm, cut, kNoPricingNews);
   CHECK(q3.root_causes_added == Approx(4 * 0.5));  // the first quarter's cut arrives
   CHECK(firm.root_causes == Approx(start + 2.0));
 }

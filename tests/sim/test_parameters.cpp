@@ -29,7 +29,7 @@ TEST_CASE("the default scenario holds every registered default", "[parameters]")
 }
 
 TEST_CASE("range checks name the value, the range and the unit", "[parameters]") {
-  const ParameterSpec* share = find_parameter("market.initial_active_share");
+  const ParameterSpec* share = find_parameter("firm.initial_active_share");
   REQUIRE(share != nullptr);
   CHECK(share->check(ParameterValue{0.5}).empty());
   CHECK(share->check(ParameterValue{1.0}).empty());

@@ -17,7 +17,7 @@ namespace {
 EnsembleResults small_results() {
   Scenario scenario = default_scenario();
   scenario.market.population = 2000;
-  scenario.market.initial_active_share = 0.1;
+  scenario.firm.initial_active_share = 0.1;
   scenario.simulation.quarters = 6;
   scenario.simulation.replicates = 3;
   return run_ensemble(scenario, {1, {}});

@@ -99,11 +99,11 @@ TEST_CASE("a value of the wrong type is reported with what was expected", "[load
 
 TEST_CASE("an out-of-range value is reported with its range and unit", "[loader][bad-input]") {
   ScratchFolder folder("loader-range");
-  const auto file = folder.write("s.toml", "[market]\ninitial_active_share = 1.5\n");
+  const auto file = folder.write("s.toml", "[firm]\ninitial_active_share = 1.5\n");
   const InputError error = load_error(file);
   CHECK(error.where().line == 2);
   CHECK(error.where().column == 24);
-  CHECK_THAT(error.what(), Catch::Contains("market.initial_active_share") && Catch::Contains("[0.0, 1.0]") &&
+  CHECK_THAT(error.what(), Catch::Contains("firm.initial_active_share") && Catch::Contains("[0.0, 1.0]") &&
                                Catch::Contains("fraction"));
   const auto choice = folder.write("c.toml", "[churn]\npropensity_distribution = \"gamma\"\n");
   CHECK_THAT(load_error(choice).what(), Catch::Contains("beta | fixed"));

@@ -14,7 +14,7 @@ namespace {
 Scenario small_market() {
   Scenario scenario = default_scenario();
   scenario.market.population = 3 * 4096 + 100;
-  scenario.market.initial_active_share = 0.05;
+  scenario.firm.initial_active_share = 0.05;
   scenario.simulation.quarters = 24;
   scenario.simulation.replicates = 2;
   scenario.simulation.seed = 77;
@@ -177,7 +177,7 @@ TEST_CASE("progress is reported once per simulated quarter", "[simulation]") {
 
 TEST_CASE("over-promising lowers satisfaction and raises churn", "[simulation]") {
   Scenario honest = small_market();
-  honest.market.initial_active_share = 0.5;
+  honest.firm.initial_active_share = 0.5;
   honest.adoption = {0.0, 0.0};
   honest.firm.promise = honest.firm.value_delivered;
   Scenario overpromising = honest;

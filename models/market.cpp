@@ -1,0 +1,40 @@
+#include "models/market.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace fulcrum {
+
+double offer_utility(const FirmOffer& offer, double reference_price, double price_sensitivity) {
+  const double price_term = reference_price > 0 ? price_sensitivity * (offer.price / reference_price - 1.0) : 0.0;
+  return offer.value - price_term;
+}
+
+std::vector<double> logit_shares(std::span<const double> utilities, double scale) {
+  double highest = -std::numeric_limits<double>::infinity();
+  for (const double u : utilities) highest = std::max(highest, u);
+  std::vector<double> shares(utilities.size(), 0.0);
+  if (!std::isfinite(highest)) return shares;
+  double total = 0;
+  for (std::size_t k = 0; k < utilities.size(); ++k) {
+    shares[k] = std::isfinite(utilities[k]) ? std::exp((utilities[k] - highest) / scale) : 0.0;
+    total += shares[k];
+  }
+  for (double& share : shares) share /= total;
+  return shares;
+}
+
+std::size_t pick(std::span<const double> shares, double uniform) {
+  double cumulative = 0;
+  std::size_t last_open = 0;
+  for (std::size_t k = 0; k < shares.size(); ++k) {
+    if (shares[k] <= 0) continue;
+    cumulative += shares[k];
+    last_open = k;
+    if (uniform < cumulative) return k;
+  }
+  return last_open;  // rounding left the uniform just above the total
+}
+
+}  // namespace fulcrum
