@@ -50,7 +50,7 @@ Cents book(QuarterBooks& books, double amount, Category category, bool good) {
 
 QuarterBooks close_quarter(const QuarterSpending& spending, const FirmParameters& firm, const IssueParameters& issues) {
   QuarterBooks books;
-  books.revenue = to_cents(spending.units_sold * firm.price);
+  books.revenue = to_cents(spending.units_sold * spending.price);
   const DepartmentBudgets& budgets = spending.budgets;
   book(books, spending.units_sold * firm.unit_cost, Category::deliver, true);
   book(books, firm.fixed_cost, Category::deliver, true);

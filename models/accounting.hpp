@@ -22,6 +22,7 @@ double discount_factor(const FinanceParameters& finance, int quarter);
 
 // What a firm spent its quarter on, before rounding to cents.
 struct QuarterSpending {
+  double price = 0;  // currency per unit charged this quarter (the price schedule's, not the list price)
   double units_sold = 0;
   std::int64_t life_events_served = 0;  // life events handled without losing the customer
   DepartmentBudgets budgets{};          // this quarter's, after management policy
@@ -45,7 +46,7 @@ struct QuarterBooks {
   Cents prevention = 0;            // removing root causes
 };
 
-// Revenue = units sold * price. Costs, line by line:
+// Revenue = units sold * this quarter's price. Costs, line by line:
 //   deliver, good: cost to serve, fixed cost, product innovation, prevention, operations, marketing,
 //                  sales, success, insights;
 //   react, bad:    support staffed for tickets (remedial), retention incentives;

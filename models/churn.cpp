@@ -70,6 +70,9 @@ void churn_block(CustomerState& customers, CustomerRange range, const ChurnConte
     const RetentionEffort& effort = context.efforts[own];
     double hazard = effort.success_multiplier * churn_hazard(customers.base_churn_propensity[i], customers.satisfaction[i],
                                                              customers.trust[i], segment.churn, parameters);
+    // Lock-in: leaving costs the switching cost and the network's value, which a customer cannot take along.
+    hazard *= std::exp(-segment.churn.switching_cost_sensitivity *
+                       (parameters.switching_cost + context.offers[own].network_value));
     if (std::isfinite(best_rival) && best_rival > own_utility) {
       hazard = std::min(1.0, hazard * std::exp(context.market.competitor_sensitivity * (best_rival - own_utility)));
     }

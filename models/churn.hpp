@@ -41,8 +41,8 @@ struct ChurnContext {
   int quarter;
 };
 
-// Active customers in the block meet life events, then churn with their hazard, raised by a rival's
-// better offer; a churner lapses or switches to a rival by logit choice against the outside option.
+// Active customers in the block meet life events, then churn with their hazard, lowered by the lock-in
+// of switching costs and raised by a rival's better offer; a churner lapses or switches to a rival by logit choice against the outside option.
 // Customers of a closed firm all move. Three uniforms per customer, active or not (common random
 // numbers). `tallies` is indexed by tally_cell(firm, segment).
 void churn_block(CustomerState& customers, CustomerRange range, const ChurnContext& context, RandomEngine& engine,

@@ -61,8 +61,9 @@ FirmQuarter plan_quarter(Firm& firm, const Scenario& scenario, const PricingView
   // Product value, limited by operations; the promise tracks the product.
   firm.value = next_value(firm.value, budgets.product_innovation, quarter.insights_usage, effects);
   // Network effects: the product is worth more the more of the market uses it.
-  quarter.delivered_value = delivered_value(firm.value, shortfall(budgets.operations, plan.operations), effects) +
-                            scenario.pricing.network_effect * firm.market_share;
+  quarter.network_value = scenario.pricing.network_effect * firm.market_share;
+  quarter.delivered_value =
+      delivered_value(firm.value, shortfall(budgets.operations, plan.operations), effects) + quarter.network_value;
   quarter.promise = std::clamp(firm.value + firm.promise_margin, 0.0, 10.0);
 
   // Customer-facing effects.

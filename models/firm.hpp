@@ -18,7 +18,8 @@ namespace fulcrum {
 struct FirmQuarter {
   DepartmentBudgets budgets{};
   double insights_usage = 0;
-  double delivered_value = 0;      // value customers get, after any operations limit
+  double delivered_value = 0;      // value customers get, after any operations limit, network value included
+  double network_value = 0;        // the part of it that comes from the network effect
   double promise = 0;
   double root_causes_removed = 0;
   double root_causes_added = 0;    // ongoing development plus Jenga arrivals

@@ -12,6 +12,7 @@ struct FirmOffer {
   double value;  // value points customers get, network effect included
   double price;  // currency per unit
   bool open;     // false once the firm is bankrupt
+  double network_value = 0;  // value points of it that come from the network: lost on leaving
 };
 
 // value - price_sensitivity * (price / reference_price - 1); no price term without a reference price.

@@ -135,6 +135,10 @@ std::vector<ParameterSpec> build_registry() {
            "trust_sensitivity * (initial trust - trust)), capped at 1."));
   add(real("churn.trust_sensitivity", &S::churn, &ChurnParameters::trust_sensitivity, 1.0, "per unit of trust", 0,
            20, "How much lost trust (0-1 scale) raises the churn hazard; see satisfaction_sensitivity."));
+  add(real("churn.switching_cost_sensitivity", &S::churn, &ChurnParameters::switching_cost_sensitivity, 0.3,
+           "per value point", 0, 10,
+           "Lock-in: the churn hazard is multiplied by exp(-sensitivity * (customers.switching_cost + the network value "
+           "the customer would lose))."));
 
   // --- customers
   add(real("customers.spend_per_quarter", &S::customers, &CustomerParameters::spend_per_quarter, 3.0,

@@ -129,6 +129,50 @@ void write_coordinates(hid_t file, const EnsembleResults& results) {
   check(H5Dwrite(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, deciles.data()), "write /coords/decile");
 }
 
+// /events: one row per event of every run, as columns (point, replicate, quarter, firm, kind, amount,
+// text), so that pandas can read it as a table.
+void write_events(hid_t file, const EnsembleResults& results) {
+  Handle group(H5Gcreate2(file, "events", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "create /events");
+  std::vector<std::int64_t> points, replicates, quarters, firms;
+  std::vector<double> amounts;
+  std::vector<const char*> kinds, texts;
+  for (std::int64_t point = 0; point < results.points; ++point) {
+    for (std::int64_t replicate = 0; replicate < results.replicates; ++replicate) {
+      for (const Event& event : results.run(point, replicate).events) {
+        points.push_back(point);
+        replicates.push_back(replicate);
+        quarters.push_back(event.quarter);
+        firms.push_back(event.firm);
+        amounts.push_back(event.amount);
+        kinds.push_back(event.kind.c_str());
+        texts.push_back(event.text.c_str());
+      }
+    }
+  }
+  const hsize_t dims[1] = {points.size()};
+  const auto column = [&](const char* name, hid_t file_type, hid_t memory_type, const void* data) {
+    Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose, "create a dataspace");
+    Handle dataset(H5Dcreate2(group, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
+                   fmt::format("create /events/{}", name));
+    if (dims[0] > 0) {
+      check(H5Dwrite(dataset, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), fmt::format("write /events/{}", name));
+    }
+  };
+  Handle text_type(H5Tcopy(H5T_C_S1), H5Tclose, "copy the string type");
+  check(H5Tset_size(text_type, H5T_VARIABLE), "size a string type");
+  check(H5Tset_cset(text_type, H5T_CSET_UTF8), "set UTF-8");
+  column("point", H5T_STD_I64LE, H5T_NATIVE_INT64, points.data());
+  column("replicate", H5T_STD_I64LE, H5T_NATIVE_INT64, replicates.data());
+  column("quarter", H5T_STD_I64LE, H5T_NATIVE_INT64, quarters.data());
+  column("firm", H5T_STD_I64LE, H5T_NATIVE_INT64, firms.data());
+  column("kind", text_type, text_type, kinds.data());
+  column("amount", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, amounts.data());
+  column("text", text_type, text_type, texts.data());
+  write_string_attribute(group, "description",
+                         "One row per event: funding_round, tap_off, subsidy_end, price_change, bankruptcy; amount in "
+                         "currency (the new price for price events)");
+}
+
 // A group of datasets, each gathered run by run in the dataset's own axis order.
 template <class Gather>
 void write_group(hid_t file, const char* group_name, std::size_t count, const std::vector<hsize_t>& dims,
@@ -205,6 +249,7 @@ void write_file(const EnsembleResults& results, const fs::path& path) {
                   }
                 }
               });
+  write_events(file, results);
   if (results.points == 2) {
     // The paired counterfactual: per replicate, and summarised with a 95% interval.
     write_group(file, "difference", kFirmSeries.size(), {replicates, quarters, firms}, "replicate,quarter,firm",

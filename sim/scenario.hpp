@@ -41,6 +41,7 @@ struct ChurnParameters {
   double fixed_propensity;
   double satisfaction_sensitivity;
   double trust_sensitivity;
+  double switching_cost_sensitivity;  // lock-in: the hazard is multiplied by exp(-this * switching cost)
 };
 
 struct CustomerParameters {

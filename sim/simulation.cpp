@@ -97,7 +97,9 @@ Census Simulation::take_census() const {
 
 std::vector<FirmOffer> Simulation::offers() const {
   std::vector<FirmOffer> offers;
-  for (const Firm& firm : world_.firms) offers.push_back({firm.quarter.delivered_value, firm.quarter.price, !firm.bankrupt});
+  for (const Firm& firm : world_.firms) {
+    offers.push_back({firm.quarter.delivered_value, firm.quarter.price, !firm.bankrupt, firm.quarter.network_value});
+  }
   return offers;
 }
 
@@ -337,6 +339,7 @@ void Simulation::step() {
   for (std::size_t f = 0; f < world_.firms.size(); ++f) {
     Firm& firm = world_.firms[f];
     QuarterSpending spending;
+    spending.price = firm.quarter.price;
     spending.units_sold = census.firm_total(f).units_sold;
     spending.budgets = firm.quarter.budgets;
     spending.support_tickets_staffed = firm.quarter.support_capacity;
@@ -394,7 +397,7 @@ void Simulation::record(const Census& census, const std::vector<FirmTally>& flow
         const FirmSeries series = kSegmentSeries[k];
         // A segment's revenue is its own units at the firm's price, rounded to the cent on its own.
         const double value = series == FirmSeries::revenue
-                                 ? (q == 0 ? 0.0 : to_currency(to_cents(cell_stock.units_sold * world_.firms[f].parameters.price)))
+                                 ? (q == 0 ? 0.0 : to_currency(to_cents(cell_stock.units_sold * world_.firms[f].quarter.price)))
                                  : tally_value(series, cell_stock, cell_flow, q, population);
         trajectory_.segment(k, q, firm, static_cast<std::int64_t>(s)) = value;
       }

@@ -25,6 +25,7 @@ TEST_CASE("the books of a quarter: revenue, costs and profit to the cent", "[acc
   IssueParameters issues = default_scenario().issues;
   issues.cost_per_ticket = 25.0;
   QuarterSpending spending;
+  spending.price = firm.price;
   spending.units_sold = 300.0;
   spending.life_events_served = 4;
   spending.budgets = DepartmentBudgets{100.01, 200, 300, 400, 500, 0.9, 600, 700, 2.5};
@@ -43,6 +44,8 @@ TEST_CASE("the books of a quarter: revenue, costs and profit to the cent", "[acc
   CHECK(books.costs_total == books.good + books.bad);
   CHECK(books.bad == books.react);
   CHECK(books.profit == books.revenue - books.costs_total);
+  spending.price = 9.99;  // a subsidised quarter: revenue follows the price charged, not the list price
+  CHECK(close_quarter(spending, firm, issues).revenue == 299700);
 }
 
 TEST_CASE("discount factors compound per quarter", "[accounting]") {

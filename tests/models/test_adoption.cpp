@@ -2,6 +2,9 @@
 #include <cmath>
 
 #include "models/adoption.hpp"
+#include "models/market.hpp"
+
+#include <limits>
 
 using namespace fulcrum;
 
@@ -135,4 +138,19 @@ TEST_CASE("prospects split between firms by their logit shares and Bass hazards"
   for (Eigen::Index i = 0; i < n; ++i) {
     if (customers.status[i] == customer_status::active) REQUIRE(customers.firm[i] >= 0);
   }
+}
+
+TEST_CASE("logit shares match the closed form and pick inverts them", "[market]") {
+  const std::vector<double> utilities{1.0, 2.0, -std::numeric_limits<double>::infinity(), 0.5};
+  const std::vector<double> shares = logit_shares(utilities, 0.5);
+  const double total = std::exp(2.0) + std::exp(4.0) + std::exp(1.0);
+  CHECK(shares[0] == Approx(std::exp(2.0) / total));
+  CHECK(shares[1] == Approx(std::exp(4.0) / total));
+  CHECK(shares[2] == 0.0);  // closed
+  CHECK(shares[3] == Approx(std::exp(1.0) / total));
+  CHECK(pick(shares, 0.0) == 0);
+  CHECK(pick(shares, shares[0] + 1e-9) == 1);
+  CHECK(pick(shares, 0.999999999) == 3);
+  CHECK(logit_shares(std::vector<double>{1000.0, 999.0}, 1.0)[0] == Approx(1 / (1 + std::exp(-1.0))));  // stable
+  CHECK(offer_utility({7.0, 22.0, true}, 20.0, 2.0) == Approx(7.0 - 0.2));
 }

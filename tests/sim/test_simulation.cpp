@@ -194,3 +194,63 @@ TEST_CASE("over-promising lowers satisfaction and raises churn", "[simulation]")
   CHECK(b.run(0, 0).firm(FirmSeries::satisfaction_mean, 24, 0) < a.run(0, 0).firm(FirmSeries::satisfaction_mean, 24, 0));
   CHECK(churned(b) > churned(a));
 }
+
+TEST_CASE("competing firms: customers and money conserved through funding and bankruptcy", "[simulation][market]") {
+  Scenario scenario = small_market();
+  scenario.simulation.quarters = 16;
+  scenario.firm.initial_active_share = 0.05;
+  scenario.firm.initial_cash = 200000.0;
+  scenario.firm.unit_cost = 12.0;
+  scenario.pricing.kind = PricingKind::subsidy;  // firm 0 loses money on every unit...
+  scenario.pricing.subsidy_price = 6.0;
+  scenario.pricing.subsidy_quarters = 40;
+  scenario.investor.kind = InvestorKind::growth;  // ...funded for a while, then on its own
+  scenario.investor.capital = 300000.0;
+  scenario.investor.round_size = 150000.0;
+  scenario.investor.cash_floor = 100000.0;
+  scenario.investor.growth_milestone = 0.0;
+  scenario.competitors = {{"Rival", {{"firm.initial_active_share", 0.3}, {"pricing.kind", std::string("constant")},
+                                     {"investor.kind", std::string("none")}, {"firm.initial_cash", 5.0e6}}},
+                          {"Third", {{"firm.initial_active_share", 0.1}, {"pricing.kind", std::string("constant")},
+                                     {"investor.kind", std::string("none")}, {"firm.price", 25.0}}}};
+  const EnsembleResults results = run_ensemble(scenario, {2, {}});
+  REQUIRE(results.firm_names == std::vector<std::string>{"Focal", "Rival", "Third"});
+  const auto population = static_cast<double>(scenario.market.population);
+  bool someone_went_bankrupt = false;
+  for (const Trajectory& t : results.runs) {
+    std::int64_t bankrupt_since = -1;
+    for (std::int64_t q = 1; q <= scenario.simulation.quarters; ++q) {
+      INFO("quarter " << q);
+      double active = 0, switched_in = 0, switched_out = 0, share = 0;
+      for (std::int64_t f = 0; f < 3; ++f) {
+        active += t.firm(FirmSeries::customers_active, q, f);
+        switched_in += t.firm(FirmSeries::switched_in, q, f);
+        switched_out += t.firm(FirmSeries::switched_out, q, f);
+        share += t.firm(FirmSeries::market_share, q, f);
+        CHECK(t.firm(FirmSeries::customers_active, q, f) ==
+              t.firm(FirmSeries::customers_active, q - 1, f) + t.firm(FirmSeries::acquired, q, f) +
+                  t.firm(FirmSeries::switched_in, q, f) - t.firm(FirmSeries::churned, q, f));
+        // Cash moves only by revenue, costs and funding, to the cent.
+        CHECK(to_cents(t.firm(FirmSeries::cash, q, f)) ==
+              to_cents(t.firm(FirmSeries::cash, q - 1, f)) + to_cents(t.firm(FirmSeries::revenue, q, f)) -
+                  to_cents(t.firm(FirmSeries::costs_total, q, f)) + to_cents(t.firm(FirmSeries::funding, q, f)));
+      }
+      CHECK(t.market(MarketSeries::prospects, q) + active + t.market(MarketSeries::lapsed, q) == population);
+      CHECK(switched_in == switched_out);  // every switcher leaves one firm and joins another
+      CHECK(share == Approx(1.0));
+      if (bankrupt_since < 0 && t.firm(FirmSeries::bankrupt, q, 0) == 1.0) bankrupt_since = q;
+    }
+    CHECK(t.firm(FirmSeries::capital_raised, scenario.simulation.quarters, 0) <= scenario.investor.capital);
+    if (bankrupt_since > 0 && bankrupt_since + 1 <= scenario.simulation.quarters) {
+      someone_went_bankrupt = true;
+      // Its customers all moved the next quarter: to rivals or out of the market, none lost.
+      CHECK(t.firm(FirmSeries::customers_active, bankrupt_since + 1, 0) == 0);
+      CHECK(t.firm(FirmSeries::churned, bankrupt_since + 1, 0) == t.firm(FirmSeries::customers_active, bankrupt_since, 0));
+      CHECK(t.firm(FirmSeries::revenue, bankrupt_since + 1, 0) == 0);
+      bool announced = false;
+      for (const Event& event : t.events) announced |= event.kind == "bankruptcy" && event.firm == 0;
+      CHECK(announced);
+    }
+  }
+  CHECK(someone_went_bankrupt);
+}

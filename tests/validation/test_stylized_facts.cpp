@@ -169,3 +169,81 @@ TEST_CASE("Jenga management wins the first year and loses over three", "[stylize
   CHECK(support.high < 0);  // CX-led pays less for support by quarter 12
   CHECK(churn.mean > 3 * churn.standard_error);
 }
+
+TEST_CASE("subsidy-bought share erodes when the subsidy ends unless switching costs or network effects hold it", "[stylized][subsidy]") {
+  struct Outcome {
+    double start_share = 0, peak_share = 0, later_share = 0, cumulative_losses = 0, first_profit_quarter = 0;
+    std::int64_t subsidy_end = 0;
+  };
+  const auto run = [&](const std::vector<std::string>& overrides) {
+    const Scenario scenario = load_scenario(case_file("uber_subsidy.toml"), overrides);
+    const EnsembleResults results = run_ensemble(scenario, {2, {}});
+    Outcome outcome;
+    const auto n = static_cast<double>(results.replicates);
+    for (const Trajectory& t : results.runs) {
+      std::int64_t end = scenario.simulation.quarters;
+      for (const Event& event : t.events) {
+        if (event.firm == 0 && event.kind == "subsidy_end") end = event.quarter;
+      }
+      REQUIRE(end + 8 <= scenario.simulation.quarters);
+      outcome.subsidy_end = end;
+      outcome.start_share += t.firm(FirmSeries::market_share, 0, 0) / n;
+      outcome.peak_share += t.firm(FirmSeries::market_share, end - 1, 0) / n;  // the last subsidised quarter
+      outcome.later_share += t.firm(FirmSeries::market_share, end + 8, 0) / n;
+      double losses = 0;
+      std::int64_t first_profit = scenario.simulation.quarters + 1;
+      for (std::int64_t q = 1; q <= scenario.simulation.quarters; ++q) {
+        const double profit = t.firm(FirmSeries::profit, q, 0);
+        if (profit < 0 && q < first_profit) losses += profit;
+        if (profit > 0 && q > 1 && first_profit > scenario.simulation.quarters) first_profit = q;
+      }
+      outcome.cumulative_losses += losses / n;
+      outcome.first_profit_quarter += static_cast<double>(first_profit) / n;
+    }
+    return outcome;
+  };
+  const Outcome open = run({});
+  const Outcome locked_in = run({"customers.switching_cost=4.0"});
+  // The entrant is the platform: the incumbent (which inherits firm 0's parameters) has no network effect.
+  const Outcome network = run({"pricing.network_effect=3.0", "competitors.Incumbent.pricing.network_effect=0.0"});
+  for (const auto& [name, outcome] : {std::pair{"no switching costs or network effects", open},
+                                     std::pair{"switching cost 4", locked_in}, std::pair{"network effect 3", network}}) {
+    WARN(name << ": share " << outcome.start_share << " -> " << outcome.peak_share << " at the end of the subsidy (quarter "
+              << outcome.subsidy_end << "), " << outcome.later_share << " eight quarters later (kept "
+              << outcome.later_share / outcome.peak_share * 100 << "%); operating losses " << outcome.cumulative_losses
+              << " until the first operating profit in quarter " << outcome.first_profit_quarter);
+  }
+  CHECK(open.peak_share > open.start_share + 0.3);  // the subsidy buys share
+  CHECK(open.cumulative_losses < 0);
+  CHECK(open.later_share < 0.8 * open.peak_share);  // and it erodes once the price rises
+  const double kept_open = open.later_share / open.peak_share;
+  const double kept_locked = locked_in.later_share / locked_in.peak_share;
+  CHECK(kept_locked > kept_open + 0.1);  // switching costs hold most of it
+  CHECK(kept_locked > 0.8);
+  const double kept_network = network.later_share / network.peak_share;
+  CHECK(kept_network > kept_open + 0.1);  // so does a network customers would lose by leaving
+}
+
+TEST_CASE("a Costco-like membership keeps about nine members in ten a year", "[stylized][costco]") {
+  const Scenario scenario = load_scenario(case_file("costco_membership.toml"));
+  const EnsembleResults results = run_ensemble(scenario, {2, {}});
+  // Annual renewal: of the members at the start of a year, the share still members four quarters later
+  // (the cohort table follows them exactly).
+  std::vector<double> renewals;
+  for (const Trajectory& t : results.runs) {
+    for (std::int64_t year_start = 4; year_start + 4 <= scenario.simulation.quarters; year_start += 4) {
+      double members = 0, renewed = 0;
+      for (std::int64_t c = 0; c <= year_start; ++c) {
+        members += t.cohort(0, c, year_start);
+        renewed += t.cohort(0, c, year_start + 4);
+      }
+      renewals.push_back(renewed / members);
+    }
+  }
+  const double renewal = std::accumulate(renewals.begin(), renewals.end(), 0.0) / static_cast<double>(renewals.size());
+  WARN("annual renewal rate of members: " << renewal * 100 << "% (Costco reports about 90%, seed 000)");
+  CHECK(renewal > 0.87);
+  CHECK(renewal < 0.93);
+  const Trajectory& first = results.run(0, 0);
+  CHECK(first.firm(FirmSeries::nps, scenario.simulation.quarters, 0) > 30);  // high value, loyal members
+}
