@@ -6,6 +6,8 @@
 #include <numeric>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "sim/scenario_loader.hpp"
 #include "sim/simulation.hpp"
 
@@ -246,4 +248,50 @@ TEST_CASE("a Costco-like membership keeps about nine members in ten a year", "[s
   CHECK(renewal < 0.93);
   const Trajectory& first = results.run(0, 0);
   CHECK(first.firm(FirmSeries::nps, scenario.simulation.quarters, 0) > 30);  // high value, loyal members
+}
+
+TEST_CASE("the balance has an interior optimum with a distinct failure at each extreme", "[stylized][balance]") {
+  // Along the frontier: balance 0 gives customers everything (price at unit cost, heavy product
+  // investment), balance 1 keeps everything (high price, no investment).
+  const std::vector<double> balances{0.0, 0.2, 0.4, 0.6, 0.8, 1.0};
+  std::vector<double> profits;
+  struct Extreme {
+    double bankrupt_share = 0, final_share = 0, initial_share = 0, net_switching = 0;
+  };
+  std::vector<Extreme> extremes;
+  for (const double balance : balances) {
+    const Scenario scenario = load_scenario(
+        case_file("balance_frontier.toml"),
+        {fmt::format("firm.price={}", 10.0 + 30.0 * balance),
+         fmt::format("departments.product_innovation={}", 60000.0 * (1.0 - balance) + 2000.0)});
+    const EnsembleResults results = run_ensemble(scenario, {2, {}});
+    const auto n = static_cast<double>(results.replicates);
+    const std::int64_t horizon = scenario.simulation.quarters;
+    double profit = 0;
+    Extreme extreme;
+    for (const Trajectory& t : results.runs) {
+      for (std::int64_t q = 1; q <= horizon; ++q) {
+        profit += t.firm(FirmSeries::profit, q, 0) / n;
+        extreme.net_switching += (t.firm(FirmSeries::switched_in, q, 0) - t.firm(FirmSeries::switched_out, q, 0)) / n;
+      }
+      extreme.bankrupt_share += t.firm(FirmSeries::bankrupt, horizon, 0) / n;
+      extreme.final_share += t.firm(FirmSeries::market_share, horizon, 0) / n;
+      extreme.initial_share += t.firm(FirmSeries::market_share, 0, 0) / n;
+    }
+    profits.push_back(profit);
+    extremes.push_back(extreme);
+    WARN("balance " << balance << " (price " << 10.0 + 30.0 * balance << "): five-year profit " << profit
+                    << ", bankrupt in " << extreme.bankrupt_share * 100 << "% of replicates, market share "
+                    << extreme.initial_share << " -> " << extreme.final_share << ", net switching "
+                    << extreme.net_switching);
+  }
+  const auto best = std::max_element(profits.begin(), profits.end()) - profits.begin();
+  CHECK(best > 0);
+  CHECK(best < static_cast<std::ptrdiff_t>(balances.size()) - 1);
+  // The customer-heavy extreme runs out of cash...
+  CHECK(extremes.front().bankrupt_share == 1.0);
+  // ...the business-heavy one survives but loses its customers to the rival.
+  CHECK(extremes.back().bankrupt_share == 0.0);
+  CHECK(extremes.back().final_share < 0.5 * extremes.back().initial_share);
+  CHECK(extremes.back().net_switching < 0);
 }
