@@ -122,6 +122,22 @@ def test_counterfactual_table_in_a_scenario(fulcrum, tmp_path):
     assert bad.returncode == 2 and "c.toml:2:1: counterfactual.policy.knid" in bad.stderr
 
 
+def test_events_are_a_table(fulcrum, tmp_path):
+    out = tmp_path / "uber.h5"
+    fulcrum("run", ROOT / "scenarios" / "cases" / "uber_subsidy.toml", "-o", out, "--quiet", "--replicates", "1",
+            "--set", "market.population=3000", check_exit=0)
+    with h5py.File(out, "r") as f:
+        events = f["events"]
+        columns = {name: events[name][()] for name in events}
+        assert set(columns) == {"point", "replicate", "quarter", "firm", "kind", "amount", "text"}
+        assert len({len(values) for values in columns.values()}) == 1
+        kinds = {kind.decode() for kind in columns["kind"]}
+        assert "subsidy_end" in kinds
+        assert [n.decode() for n in f["coords/firm"][:]] == ["Entrant", "Incumbent"]
+        shares = f["series/market_share"][0, 0, 1:, :].sum(axis=-1)
+        np.testing.assert_allclose(shares, 1.0)
+
+
 def test_overrides_replicates_and_seed_reach_the_file(fulcrum, small, tmp_path):
     out = tmp_path / "o.h5"
     fulcrum("run", small, "-o", out, "--set", "firm.price=25", "--set", "firm.name=Other",
