@@ -7,11 +7,13 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <cerrno>
 #include <cstring>
 
 #include "sim/error.hpp"
 #include "sim/parameters.hpp"
+#include "sim/result_tables.hpp"
 
 namespace fulcrum {
 namespace {
@@ -173,23 +175,6 @@ void write_events(hid_t file, const EnsembleResults& results) {
                          "currency (the new price for price events)");
 }
 
-// A group of datasets, each gathered run by run in the dataset's own axis order.
-template <class Gather>
-void write_group(hid_t file, const char* group_name, std::size_t count, const std::vector<hsize_t>& dims,
-                 const std::string& dimension_names, const EnsembleResults& results,
-                 const std::function<SeriesSpec(std::size_t)>& spec_of, Gather gather) {
-  Handle group(H5Gcreate2(file, group_name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
-               fmt::format("create /{}", group_name));
-  hsize_t elements = 1;
-  for (const auto dim : dims) elements *= dim;
-  for (std::size_t k = 0; k < count; ++k) {
-    std::vector<double> values;
-    values.reserve(elements);
-    for (const Trajectory& run : results.runs) gather(run, k, values);
-    write_series(group, spec_of(k), dims, values, dimension_names);
-  }
-}
-
 void write_file(const EnsembleResults& results, const fs::path& path) {
   Handle file(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
               fmt::format("create '{}'", path.string()));
@@ -200,84 +185,21 @@ void write_file(const EnsembleResults& results, const fs::path& path) {
   write_int_attribute(file, "seed", results.scenario.simulation.seed);
   write_coordinates(file, results);
 
-  const auto points = static_cast<hsize_t>(results.points);
-  const auto replicates = static_cast<hsize_t>(results.replicates);
-  const auto quarters = static_cast<hsize_t>(results.quarters_recorded);
-  const auto firms = static_cast<hsize_t>(results.firm_names.size());
-  const auto segments = static_cast<hsize_t>(results.segment_names.size());
-  const auto q_count = results.quarters_recorded;
-  const auto f_count = static_cast<std::int64_t>(firms);
-  const auto s_count = static_cast<std::int64_t>(segments);
-
-  write_group(file, "series", kFirmSeries.size(), {points, replicates, quarters, firms}, "point,replicate,quarter,firm",
-              results, [](std::size_t k) { return kFirmSeries[k]; },
-              [&](const Trajectory& run, std::size_t k, std::vector<double>& values) {
-                for (std::int64_t q = 0; q < q_count; ++q) {
-                  for (std::int64_t f = 0; f < f_count; ++f) values.push_back(run.firm(FirmSeries(k), q, f));
-                }
-              });
-  write_group(file, "market", kMarketSeries.size(), {points, replicates, quarters}, "point,replicate,quarter", results,
-              [](std::size_t k) { return kMarketSeries[k]; },
-              [&](const Trajectory& run, std::size_t k, std::vector<double>& values) {
-                for (std::int64_t q = 0; q < q_count; ++q) values.push_back(run.market(MarketSeries(k), q));
-              });
-  write_group(file, "series_by_segment", kSegmentSeries.size(), {points, replicates, quarters, firms, segments},
-              "point,replicate,quarter,firm,segment", results,
-              [](std::size_t k) { return kFirmSeries[static_cast<std::size_t>(kSegmentSeries[k])]; },
-              [&](const Trajectory& run, std::size_t k, std::vector<double>& values) {
-                for (std::int64_t q = 0; q < q_count; ++q) {
-                  for (std::int64_t f = 0; f < f_count; ++f) {
-                    for (std::int64_t g = 0; g < s_count; ++g) values.push_back(run.segment(k, q, f, g));
-                  }
-                }
-              });
-  write_group(file, "distributions", 1, {points, replicates, quarters, firms, kDeciles},
-              "point,replicate,quarter,firm,decile", results, [](std::size_t) { return kSatisfactionDeciles; },
-              [&](const Trajectory& run, std::size_t, std::vector<double>& values) {
-                for (std::int64_t q = 0; q < q_count; ++q) {
-                  for (std::int64_t f = 0; f < f_count; ++f) {
-                    for (std::size_t d = 0; d < kDeciles; ++d) values.push_back(run.decile(q, f, d));
-                  }
-                }
-              });
-  write_group(file, "cohorts", 1, {points, replicates, firms, quarters, quarters}, "point,replicate,firm,cohort,quarter",
-              results, [](std::size_t) { return kCohortsActive; },
-              [&](const Trajectory& run, std::size_t, std::vector<double>& values) {
-                for (std::int64_t f = 0; f < f_count; ++f) {
-                  for (std::int64_t c = 0; c < q_count; ++c) {
-                    for (std::int64_t q = 0; q < q_count; ++q) values.push_back(run.cohort(f, c, q));
-                  }
-                }
-              });
   write_events(file, results);
-  if (results.points == 2) {
-    // The paired counterfactual: per replicate, and summarised with a 95% interval.
-    write_group(file, "difference", kFirmSeries.size(), {replicates, quarters, firms}, "replicate,quarter,firm",
-                results, [](std::size_t k) { return kFirmSeries[k]; },
-                [&](const Trajectory& run, std::size_t k, std::vector<double>& values) {
-                  // Only the counterfactual's runs add values: each minus its scenario twin.
-                  const auto index = &run - results.runs.data();
-                  if (index < results.replicates) return;
-                  const Trajectory& twin = results.runs[static_cast<std::size_t>(index - results.replicates)];
-                  for (std::int64_t q = 0; q < q_count; ++q) {
-                    for (std::int64_t f = 0; f < f_count; ++f) {
-                      values.push_back(run.firm(FirmSeries(k), q, f) - twin.firm(FirmSeries(k), q, f));
-                    }
-                  }
-                });
-    Handle group(H5Gcreate2(file, "difference_summary", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
-                 "create /difference_summary");
-    for (std::size_t k = 0; k < kFirmSeries.size(); ++k) {
-      std::vector<double> values;
-      for (std::int64_t q = 0; q < q_count; ++q) {
-        for (std::int64_t f = 0; f < f_count; ++f) {
-          const PairedDifference difference = paired_difference(results, FirmSeries(k), q, f);
-          values.insert(values.end(), {difference.mean, difference.low, difference.high});
-        }
-      }
-      write_series(group, kFirmSeries[k], {quarters, firms, 3}, values, "quarter,firm,statistic");
+  // Every dataset of the schema, group by group, in the order tabulate() lists them.
+  std::string open_group;
+  std::optional<Handle> group;
+  for (const ResultTable& table : tabulate(results)) {
+    if (table.group != open_group) {
+      group.reset();
+      group.emplace(H5Gcreate2(file, table.group.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
+                    fmt::format("create /{}", table.group));
+      open_group = table.group;
     }
+    const std::vector<hsize_t> dims(table.dims.begin(), table.dims.end());
+    write_series(*group, {table.name, table.unit, table.description}, dims, table.values, table.dimension_names);
   }
+  group.reset();
   check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush the file");
   file.close("close the file");
 }
