@@ -1,11 +1,11 @@
 # fulcrum: the two commands. Both install missing Debian packages first (scripts/install-deps.sh).
-#   make demo  build, run the default scenarios, write out/*.h5 and a summary per scenario
+#   make demo  build, run the default scenarios, write out/*.h5, a summary per scenario and out/report.html
 #   make test  build, then every test (C++ and end-to-end) through ctest
 BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
 FULCRUM := $(BUILD)/fulcrum
-DEMO_SCENARIOS := baseline
+DEMO_SCENARIOS := baseline cases/uber_subsidy cases/cx_annuity cases/jenga_management
 
 .PHONY: demo test build deps docs clean
 
@@ -21,9 +21,11 @@ build: deps $(BUILD)/build.ninja
 demo: build
 	@mkdir -p out
 	@for scenario in $(DEMO_SCENARIOS); do \
-	  $(FULCRUM) run scenarios/$$scenario.toml -o out/$$scenario.h5 > out/$$scenario.summary.txt || exit 1; \
-	  cat out/$$scenario.summary.txt; \
+	  name=$$(basename $$scenario); \
+	  $(FULCRUM) run scenarios/$$scenario.toml -o out/$$name.h5 > out/$$name.summary.txt || exit 1; \
+	  cat out/$$name.summary.txt; echo; \
 	done
+	@$(FULCRUM) report $(foreach s,$(DEMO_SCENARIOS),out/$(notdir $(s)).h5) -o out/report.html
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

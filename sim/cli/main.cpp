@@ -4,7 +4,10 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -180,9 +183,28 @@ int network_command(const std::string& file, const std::vector<std::string>& ove
   return 0;
 }
 
+// `fulcrum report ...` is the Python package's report (python3 -m fulcrum report ...), run with Debian's
+// interpreter and this build's package and engine module on its path.
+int report_command(int argc, char** argv) {
+  const std::string analysis = FULCRUM_ANALYSIS_DIR;
+  const char* existing = std::getenv("PYTHONPATH");
+  const std::string python_path = existing && *existing ? analysis + ":" + existing : analysis;
+  ::setenv("PYTHONPATH", python_path.c_str(), 1);
+  ::setenv("FULCRUM_BUILD_DIR", FULCRUM_BUILD_DIR, 0);
+  std::vector<std::string> arguments{"/usr/bin/python3", "-m", "fulcrum"};
+  for (int i = 1; i < argc; ++i) arguments.emplace_back(argv[i]);
+  std::vector<char*> pointers;
+  for (auto& argument : arguments) pointers.push_back(argument.data());
+  pointers.push_back(nullptr);
+  ::execv(pointers[0], pointers.data());
+  std::cerr << "error: cannot run /usr/bin/python3 for the report: " << std::strerror(errno) << "\n";
+  return kExitFailure;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string_view(argv[1]) == "report") return report_command(argc, argv);
   CLI::App app{"fulcrum: agent-based simulation of the balance between customer value and business value"};
   app.set_version_flag("--version", FULCRUM_VERSION);
   app.require_subcommand(1);
@@ -209,6 +231,9 @@ int main(int argc, char** argv) {
   CLI::App* params_app = app.add_subcommand("params", "List every parameter: path, type, default, unit, range");
   params_app->add_option("--format", params_format, "text, markdown or json")
       ->check(CLI::IsMember({"text", "markdown", "json"}));
+
+  app.add_subcommand("report", "Write one HTML report comparing result files: fulcrum report A.h5 [B.h5 ...] -o report.html")
+      ->allow_extras();
 
   std::string network_file;
   std::vector<std::string> network_overrides;
