@@ -74,9 +74,15 @@ def load(path):
     return dataset_from_arrays(groups, coords, attrs)
 
 
-def events(path):
-    """The /events table of a results file as a pandas DataFrame (point, replicate, quarter, firm, kind,
-    amount, text)."""
+def events(source):
+    """The events of a run as a pandas DataFrame (point, replicate, quarter, firm, kind, amount, text):
+    from a results file path, or from a Dataset made by fulcrum.run()."""
+    if isinstance(source, xr.Dataset):
+        if "events" in source.attrs:
+            import io
+            return pd.read_json(io.StringIO(source.attrs["events"]))
+        source = source.attrs["source"]
+    path = source
     with h5py.File(path, "r") as f:
         if "events" not in f:
             return pd.DataFrame(columns=["point", "replicate", "quarter", "firm", "kind", "amount", "text"])
