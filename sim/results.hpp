@@ -64,6 +64,10 @@ struct EnsembleResults {
   std::vector<std::string> firm_names;
   std::vector<std::string> segment_names;
   std::vector<Trajectory> runs;  // index point * replicates + replicate
+  // Sweeps: the design (kind, swept parameter paths, values[point][parameter]); empty for a single run.
+  std::string design_kind;
+  std::vector<std::string> design_parameters;
+  std::vector<std::vector<double>> design_values;
 
   [[nodiscard]] const Trajectory& run(std::int64_t point, std::int64_t replicate) const {
     return runs.at(static_cast<std::size_t>(point * replicates + replicate));

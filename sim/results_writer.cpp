@@ -131,6 +131,30 @@ void write_coordinates(hid_t file, const EnsembleResults& results) {
   check(H5Dwrite(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, deciles.data()), "write /coords/decile");
 }
 
+// /design: the sweep's parameter values per point, and what kind of design they came from.
+void write_design(hid_t file, const EnsembleResults& results) {
+  Handle group(H5Gcreate2(file, "design", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "create /design");
+  write_string_attribute(group, "kind", results.design_kind);
+  std::vector<double> values;
+  for (const auto& point : results.design_values) values.insert(values.end(), point.begin(), point.end());
+  const hsize_t dims[2] = {results.design_values.size(), results.design_parameters.size()};
+  Handle space(H5Screate_simple(2, dims, nullptr), H5Sclose, "create a dataspace");
+  Handle dataset(H5Dcreate2(group, "values", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
+                 "create /design/values");
+  check(H5Dwrite(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "write /design/values");
+  write_string_attribute(dataset, "dimensions", "point,parameter");
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "copy the string type");
+  check(H5Tset_size(type, H5T_VARIABLE), "size a string type");
+  check(H5Tset_cset(type, H5T_CSET_UTF8), "set UTF-8");
+  std::vector<const char*> names;
+  for (const auto& name : results.design_parameters) names.push_back(name.c_str());
+  const hsize_t name_dims[1] = {names.size()};
+  Handle name_space(H5Screate_simple(1, name_dims, nullptr), H5Sclose, "create a dataspace");
+  Handle parameters(H5Dcreate2(group, "parameter", type, name_space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
+                    "create /design/parameter");
+  check(H5Dwrite(parameters, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, names.data()), "write /design/parameter");
+}
+
 // /events: one row per event of every run, as columns (point, replicate, quarter, firm, kind, amount,
 // text), so that pandas can read it as a table.
 void write_events(hid_t file, const EnsembleResults& results) {
@@ -186,6 +210,7 @@ void write_file(const EnsembleResults& results, const fs::path& path) {
   write_coordinates(file, results);
 
   write_events(file, results);
+  if (!results.design_parameters.empty()) write_design(file, results);
   // Every dataset of the schema, group by group, in the order tabulate() lists them.
   std::string open_group;
   std::optional<Handle> group;

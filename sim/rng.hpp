@@ -23,6 +23,7 @@ enum class StreamPurpose : std::uint64_t {
   intervention = 8,
   issues = 9,
   resolution = 10,
+  design = 11,
 };
 
 struct StreamKey {

@@ -471,14 +471,21 @@ EnsembleResults run_ensemble(const Scenario& scenario, const RunOptions& options
   // random numbers), so that their paired difference isolates what the counterfactual changes.
   std::vector<Scenario> points{scenario};
   if (!scenario.counterfactual.empty()) points.push_back(counterfactual_of(scenario));
+  return run_points(scenario, points,
+                    points.size() > 1 ? std::vector<std::string>{"scenario", "counterfactual"}
+                                      : std::vector<std::string>{"scenario"},
+                    options);
+}
+
+EnsembleResults run_points(const Scenario& scenario, const std::vector<Scenario>& points,
+                           const std::vector<std::string>& point_names, const RunOptions& options) {
   std::vector<Market> markets;
   for (const Scenario& point : points) markets.push_back(build_market(point));
 
   EnsembleResults results;
   results.scenario = scenario;
   results.points = static_cast<std::int64_t>(points.size());
-  results.point_names = points.size() > 1 ? std::vector<std::string>{"scenario", "counterfactual"}
-                                          : std::vector<std::string>{"scenario"};
+  results.point_names = point_names;
   results.replicates = scenario.simulation.replicates;
   results.quarters_recorded = scenario.simulation.quarters + 1;
   for (const Scenario& firm : markets[0].firm_scenarios) results.firm_names.push_back(firm.firm.name);

@@ -67,4 +67,9 @@ struct RunOptions {
 
 EnsembleResults run_ensemble(const Scenario& scenario, const RunOptions& options);
 
+// Runs every point (each a full scenario sharing the horizon, replicates, firms and segments of
+// `scenario`) times the replicates, spread over the threads; results indexed [point, replicate].
+EnsembleResults run_points(const Scenario& scenario, const std::vector<Scenario>& points,
+                           const std::vector<std::string>& point_names, const RunOptions& options);
+
 }  // namespace fulcrum

@@ -8,12 +8,12 @@ Runs on Debian's /usr/bin/python3 (h5py, numpy, pandas, xarray, matplotlib, scip
     fulcrum.report(["out/baseline.h5"], "report.html")
 """
 from .results import compare, events, load, summary
-from .sensitivity import ishigami, ishigami_indices, saltelli_design, sobol_indices
+from .sensitivity import ishigami, ishigami_indices, saltelli_design, sensitivity, sobol_indices
 from .report import report
 from . import plots
 
 __all__ = ["load", "events", "summary", "compare", "saltelli_design", "sobol_indices", "ishigami",
-           "ishigami_indices", "report", "plots", "run", "calibrate"]
+           "ishigami_indices", "sensitivity", "report", "plots", "run", "calibrate"]
 
 
 def run(scenario, overrides=None, replicates=None, seed=None, threads=None):

@@ -68,10 +68,21 @@ def load(path):
             "segment": [_text(n) for n in c["segment"][()]] if "segment" in c else ["all"],
             "decile": c["decile"][()] if "decile" in c else np.arange(1, 10) / 10,
         }
+        design = None
+        if "design" in f:
+            design = (_text(f["design"].attrs.get("kind", "")), [_text(n) for n in f["design/parameter"][()]],
+                      f["design/values"][()])
         attrs = {key: (_text(value) if isinstance(value, (bytes, str)) else value.item() if hasattr(value, "item") else value)
                  for key, value in f.attrs.items()}
         attrs["source"] = str(path)
-    return dataset_from_arrays(groups, coords, attrs)
+    dataset = dataset_from_arrays(groups, coords, attrs)
+    if design is not None:
+        # The sweep's design: one coordinate per swept parameter along `point`.
+        kind, names, values = design
+        dataset.attrs["design_kind"] = kind
+        dataset.attrs["design_parameters"] = json.dumps(names)
+        dataset = dataset.assign_coords({name: ("point", values[:, i]) for i, name in enumerate(names)})
+    return dataset
 
 
 def events(source):

@@ -74,3 +74,21 @@ def ishigami_indices(a=7.0, b=0.1):
     first = np.array([v1, v2, 0.0]) / variance
     total = np.array([v1 + v13, v2, v13]) / variance
     return first, total
+
+
+def sensitivity(sweep, metric, reduce=None, bootstrap=500, seed=0):
+    """Sobol indices of `metric` from a sweep run with `design = "saltelli"` (fulcrum sweep): points are
+    [A; B; AB_1; ...; AB_k]. `reduce` turns a point's DataArray [replicate, quarter, firm] into one
+    number; by default the mean over replicates of the focal firm's value summed over quarters."""
+    import json
+
+    if sweep.attrs.get("design_kind") != "saltelli":
+        raise ValueError("sensitivity() needs a sweep with design = \"saltelli\"")
+    names = json.loads(sweep.attrs["design_parameters"])
+    k = len(names)
+    n = sweep.sizes["point"] // (k + 2)
+    reduce = reduce or (lambda da: float(da.isel(firm=0).sum("quarter").mean("replicate")))
+    outputs = np.array([reduce(sweep[metric].isel(point=p)) for p in range(sweep.sizes["point"])])
+    fa, fb = outputs[:n], outputs[n:2 * n]
+    fab = outputs[2 * n:].reshape(k, n)
+    return sobol_indices(names, fa, fb, fab, bootstrap=bootstrap, seed=seed)

@@ -21,6 +21,7 @@
 #include "sim/results_writer.hpp"
 #include "sim/scenario_loader.hpp"
 #include "sim/simulation.hpp"
+#include "sim/sweep.hpp"
 #include "sim/world.hpp"
 
 namespace fs = std::filesystem;
@@ -75,11 +76,53 @@ int run_command(const RunArguments& arguments) {
   return 0;
 }
 
+struct SweepArguments {
+  std::string file;
+  std::string output;
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  bool quiet = false;
+};
+
+int sweep_command(const SweepArguments& arguments) {
+  const Sweep sweep = load_sweep(arguments.file);
+  const std::vector<Scenario> points = sweep_scenarios(sweep);
+  for (std::size_t i = 0; i < points.size(); ++i) check_consistency(points[i], fmt::format("{} (design point {})", arguments.file, i));
+  const fs::path output = arguments.output.empty() ? fs::path(fs::path(arguments.file).stem().string() + ".h5")
+                                                   : fs::path(arguments.output);
+  check_output_path(output);
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < points.size(); ++i) names.push_back(fmt::format("point {}", i));
+  cli::ProgressBar progress(!arguments.quiet && ::isatty(STDOUT_FILENO) == 1, "quarters");
+  RunOptions options;
+  options.threads = arguments.threads;
+  options.progress = [&progress](std::int64_t done, std::int64_t total) { progress.update(done, total); };
+  const auto started = std::chrono::steady_clock::now();
+  EnsembleResults results = run_points(sweep.base, points, names, options);
+  progress.finish();
+  results.design_kind = std::string(design_name(sweep.design));
+  for (const auto& parameter : sweep.parameters) results.design_parameters.push_back(parameter.path);
+  results.design_values = sweep.values;
+  write_results(results, output);
+  if (!arguments.quiet) {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const auto runs = static_cast<double>(results.points * results.replicates);
+    std::cout << fmt::format("{}: {} design, {} points x {} replicates = {} runs in {:.1f} s ({:.1f} runs/s)\n"
+                             "Results written to {}\n",
+                             arguments.file, results.design_kind, results.points, results.replicates, runs, seconds,
+                             runs / std::max(seconds, 1e-9), output.string());
+  }
+  return 0;
+}
+
 int validate_command(const std::vector<std::string>& files, const std::vector<std::string>& overrides) {
   int status = 0;
   for (const auto& file : files) {
     try {
-      load_scenario(file, overrides);
+      if (is_sweep_file(file)) {
+        for (const Scenario& point : sweep_scenarios(load_sweep(file))) check_consistency(point, file);
+      } else {
+        load_scenario(file, overrides);
+      }
       std::cout << "ok: " << file << "\n";
     } catch (const InputError& error) {
       std::cerr << "error: " << error.what() << "\n";
@@ -235,6 +278,13 @@ int main(int argc, char** argv) {
   app.add_subcommand("report", "Write one HTML report comparing result files: fulcrum report A.h5 [B.h5 ...] -o report.html")
       ->allow_extras();
 
+  SweepArguments sweep;
+  CLI::App* sweep_app = app.add_subcommand("sweep", "Run a sweep file (design points x replicates) into one HDF5 file");
+  sweep_app->add_option("sweep", sweep.file, "Sweep file (TOML)")->required();
+  sweep_app->add_option("-o,--output", sweep.output, "Output HDF5 file (default: <sweep name>.h5)");
+  sweep_app->add_option("--threads", sweep.threads, "Worker threads; results do not depend on it")->check(CLI::Range(1, 1024));
+  sweep_app->add_flag("--quiet", sweep.quiet, "No progress bar and no summary");
+
   std::string network_file;
   std::vector<std::string> network_overrides;
   std::int64_t network_sources = 200;
@@ -256,6 +306,7 @@ int main(int argc, char** argv) {
     if (*run_app) return run_command(run);
     if (*validate_app) return validate_command(validate_files, validate_overrides);
     if (*params_app) return params_command(params_format);
+    if (*sweep_app) return sweep_command(sweep);
     if (*network_app) return network_command(network_file, network_overrides, network_sources);
   } catch (const InputError& error) {
     std::cerr << "error: " << error.what() << "\n";

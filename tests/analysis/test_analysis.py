@@ -107,3 +107,22 @@ def test_report_is_one_file_with_every_figure(runs, tmp_path):
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "cli.html").exists()
+
+
+def test_sensitivity_reads_a_saltelli_sweep(runs, tmp_path):
+    sweep = tmp_path / "saltelli.toml"
+    sweep.write_text(f'scenario = "{ROOT / "scenarios" / "baseline.toml"}"\ndesign = "saltelli"\npoints = 16\n'
+                     "replicates = 1\n"
+                     '[parameters."firm.price"]\nmin = 15.0\nmax = 25.0\n'
+                     '[parameters."firm.fixed_cost"]\nmin = 0.0\nmax = 1.0\n')
+    out = tmp_path / "saltelli.h5"
+    subprocess.run([runs["binary"], "sweep", sweep, "-o", out, "--quiet"], check=True)
+    ds = fulcrum.load(out)
+    assert ds.attrs["design_kind"] == "saltelli" and ds.sizes["point"] == 16 * 4
+    assert "firm.price" in ds.coords
+    indices = fulcrum.sensitivity(ds, "revenue", bootstrap=100).set_index("parameter")
+    # Revenue is units times price: the price explains it; a fixed cost of at most 1 cannot.
+    assert indices.loc["firm.price", "total"] > 0.8
+    assert indices.loc["firm.fixed_cost", "total"] < 0.05
+    with pytest.raises(ValueError, match="saltelli"):
+        fulcrum.sensitivity(fulcrum.load(runs["baseline"]), "revenue")

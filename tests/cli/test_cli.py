@@ -138,6 +138,36 @@ def test_events_are_a_table(fulcrum, tmp_path):
         np.testing.assert_allclose(shares, 1.0)
 
 
+def test_sweep_writes_points_and_the_design(fulcrum, tmp_path):
+    sweep = tmp_path / "s.toml"
+    sweep.write_text(f'scenario = "{ROOT / "scenarios" / "baseline.toml"}"\ndesign = "sobol"\npoints = 4\nreplicates = 2\n'
+                     '[parameters."firm.price"]\nmin = 16.0\nmax = 24.0\n'
+                     '[parameters."market.population"]\nmin = 2000\nmax = 4000\n')
+    out = tmp_path / "sweep.h5"
+    done = fulcrum("sweep", sweep, "-o", out, "--threads", "2", check_exit=0)
+    assert "sobol design, 4 points x 2 replicates = 8 runs" in done.stdout
+    with h5py.File(out, "r") as f:
+        assert f["series/revenue"].shape[:2] == (4, 2)
+        assert [p.decode() for p in f["design/parameter"][:]] == ["firm.price", "market.population"]
+        values = f["design/values"][()]
+        assert values.shape == (4, 2)
+        assert np.all((16 <= values[:, 0]) & (values[:, 0] <= 24))
+        assert f["design"].attrs["kind"] == "sobol"
+        population = f["series/customers_active"][:, :, :, 0] + f["market/prospects"][()] + f["market/lapsed"][()]
+        np.testing.assert_array_equal(population[:, 0, 0], np.round(values[:, 1]))  # integers rounded
+    sweep.write_text(f'scenario = "{ROOT / "scenarios" / "baseline.toml"}"\n[parameters."firm.prize"]\nvalues = [1, 2]\n')
+    bad = fulcrum("sweep", sweep, "-o", tmp_path / "bad.h5")
+    assert bad.returncode == 2 and "did you mean 'firm.price'" in bad.stderr
+    assert not (tmp_path / "bad.h5").exists()
+
+
+def test_every_sweep_file_loads(fulcrum, tmp_path):
+    for sweep in sorted((ROOT / "scenarios" / "sweeps").glob("*.toml")):
+        small = tmp_path / sweep.name
+        small.write_text(sweep.read_text().replace('scenario = "../', f'scenario = "{ROOT / "scenarios"}/'))
+        fulcrum("sweep", small, "-o", tmp_path / (sweep.stem + ".h5"), "--quiet", check_exit=0)
+
+
 def test_overrides_replicates_and_seed_reach_the_file(fulcrum, small, tmp_path):
     out = tmp_path / "o.h5"
     fulcrum("run", small, "-o", out, "--set", "firm.price=25", "--set", "firm.name=Other",
