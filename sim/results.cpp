@@ -1,6 +1,7 @@
 #include "sim/results.hpp"
 
 #include <boost/math/distributions/students_t.hpp>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -22,6 +23,14 @@ Trajectory::Trajectory(std::int64_t quarters_recorded, std::int64_t firms, std::
       segment_values_(kSegmentSeries.size() * static_cast<std::size_t>(quarters_recorded * firms * segments), 0.0),
       deciles_(kDeciles * static_cast<std::size_t>(quarters_recorded * firms), 0.0),
       cohorts_(static_cast<std::size_t>(firms * quarters_recorded * quarters_recorded), 0.0) {}
+
+void Trajectory::mark_missing() {
+  const double missing = std::numeric_limits<double>::quiet_NaN();
+  for (auto* values : {&firm_values_, &market_values_, &segment_values_, &deciles_, &cohorts_}) {
+    std::fill(values->begin(), values->end(), missing);
+  }
+  events.clear();
+}
 
 double& Trajectory::firm(FirmSeries series, std::int64_t quarter, std::int64_t firm_index) {
   const auto offset = (static_cast<std::int64_t>(series) * quarters_recorded_ + quarter) * firms_ + firm_index;

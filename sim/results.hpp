@@ -38,6 +38,9 @@ class Trajectory {
   double& cohort(std::int64_t firm_index, std::int64_t cohort_quarter, std::int64_t quarter);
   [[nodiscard]] double cohort(std::int64_t firm_index, std::int64_t cohort_quarter, std::int64_t quarter) const;
 
+  // Every value NaN: a run that has not been done (an interrupted sweep).
+  void mark_missing();
+
   [[nodiscard]] std::int64_t quarters_recorded() const { return quarters_recorded_; }
   [[nodiscard]] std::int64_t firms() const { return firms_; }
   [[nodiscard]] std::int64_t segments() const { return segments_; }
@@ -68,6 +71,8 @@ struct EnsembleResults {
   std::string design_kind;
   std::vector<std::string> design_parameters;
   std::vector<std::vector<double>> design_values;
+  // Sweeps in progress: 1 for each finished run [point * replicates + replicate]; empty when all are.
+  std::vector<std::uint8_t> runs_finished;
 
   [[nodiscard]] const Trajectory& run(std::int64_t point, std::int64_t replicate) const {
     return runs.at(static_cast<std::size_t>(point * replicates + replicate));

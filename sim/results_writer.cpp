@@ -75,6 +75,7 @@ void write_series(hid_t group, const SeriesSpec& spec, const std::vector<hsize_t
   chunk[0] = 1;
   if (chunk.size() > 1) chunk[1] = std::min<hsize_t>(dims[1], 64);
   check(H5Pset_chunk(properties, static_cast<int>(chunk.size()), chunk.data()), "set chunking");
+  check(H5Pset_obj_track_times(properties, 0), "turn off modification times");  // same runs, same bytes
   if (H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) {
     check(H5Pset_shuffle(properties), "set the shuffle filter");
     check(H5Pset_deflate(properties, 4), "set gzip compression");
@@ -211,6 +212,17 @@ void write_file(const EnsembleResults& results, const fs::path& path) {
 
   write_events(file, results);
   if (!results.design_parameters.empty()) write_design(file, results);
+  if (!results.runs_finished.empty()) {
+    // An interrupted sweep: which runs are in the file (1) and which are missing, NaN (0).
+    Handle group(H5Gcreate2(file, "runs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "create /runs");
+    const hsize_t dims[2] = {static_cast<hsize_t>(results.points), static_cast<hsize_t>(results.replicates)};
+    Handle space(H5Screate_simple(2, dims, nullptr), H5Sclose, "create a dataspace");
+    Handle dataset(H5Dcreate2(group, "finished", H5T_STD_U8LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
+                   "create /runs/finished");
+    check(H5Dwrite(dataset, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, results.runs_finished.data()),
+          "write /runs/finished");
+    write_string_attribute(dataset, "description", "1 for each run in the file, 0 for runs still to do (NaN): resume with --resume");
+  }
   // Every dataset of the schema, group by group, in the order tabulate() lists them.
   std::string open_group;
   std::optional<Handle> group;
@@ -239,6 +251,88 @@ void fsync_path(const fs::path& path, int flags) {
 }
 
 }  // namespace
+
+Trajectory read_run(const fs::path& path, std::int64_t quarters_recorded, std::int64_t firms, std::int64_t segments) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  Trajectory run(quarters_recorded, firms, segments);
+  Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, fmt::format("open '{}'", path.string()));
+  const auto read = [&](const std::string& name, std::size_t expected) {
+    Handle dataset(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose, fmt::format("open {} in '{}'", name, path.string()));
+    Handle space(H5Dget_space(dataset), H5Sclose, "read a dataspace");
+    if (static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)) != expected) {
+      throw RuntimeFailure(fmt::format("'{}': {} has the wrong size for this sweep", path.string(), name));
+    }
+    std::vector<double> values(expected);
+    check(H5Dread(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), fmt::format("read {}", name));
+    return values;
+  };
+  const auto q_count = quarters_recorded;
+  for (std::size_t k = 0; k < kFirmSeries.size(); ++k) {
+    const auto values = read("series/" + std::string(kFirmSeries[k].name), static_cast<std::size_t>(q_count * firms));
+    for (std::int64_t q = 0; q < q_count; ++q) {
+      for (std::int64_t f = 0; f < firms; ++f) run.firm(FirmSeries(k), q, f) = values[static_cast<std::size_t>(q * firms + f)];
+    }
+  }
+  for (std::size_t k = 0; k < kMarketSeries.size(); ++k) {
+    const auto values = read("market/" + std::string(kMarketSeries[k].name), static_cast<std::size_t>(q_count));
+    for (std::int64_t q = 0; q < q_count; ++q) run.market(MarketSeries(k), q) = values[static_cast<std::size_t>(q)];
+  }
+  for (std::size_t k = 0; k < kSegmentSeries.size(); ++k) {
+    const auto name = kFirmSeries[static_cast<std::size_t>(kSegmentSeries[k])].name;
+    const auto values = read("series_by_segment/" + std::string(name), static_cast<std::size_t>(q_count * firms * segments));
+    std::size_t i = 0;
+    for (std::int64_t q = 0; q < q_count; ++q) {
+      for (std::int64_t f = 0; f < firms; ++f) {
+        for (std::int64_t g = 0; g < segments; ++g) run.segment(k, q, f, g) = values[i++];
+      }
+    }
+  }
+  {
+    const auto values = read("distributions/" + std::string(kSatisfactionDeciles.name), static_cast<std::size_t>(q_count * firms) * kDeciles);
+    std::size_t i = 0;
+    for (std::int64_t q = 0; q < q_count; ++q) {
+      for (std::int64_t f = 0; f < firms; ++f) {
+        for (std::size_t d = 0; d < kDeciles; ++d) run.decile(q, f, d) = values[i++];
+      }
+    }
+  }
+  {
+    const auto values = read("cohorts/" + std::string(kCohortsActive.name), static_cast<std::size_t>(firms * q_count * q_count));
+    std::size_t i = 0;
+    for (std::int64_t f = 0; f < firms; ++f) {
+      for (std::int64_t c = 0; c < q_count; ++c) {
+        for (std::int64_t q = 0; q < q_count; ++q) run.cohort(f, c, q) = values[i++];
+      }
+    }
+  }
+  // Events, column by column.
+  Handle quarter_set(H5Dopen2(file, "events/quarter", H5P_DEFAULT), H5Dclose, "open events/quarter");
+  Handle event_space(H5Dget_space(quarter_set), H5Sclose, "read a dataspace");
+  const auto count = static_cast<std::size_t>(H5Sget_simple_extent_npoints(event_space));
+  if (count > 0) {
+    std::vector<std::int64_t> quarters(count), firm_index(count);
+    std::vector<double> amounts(count);
+    std::vector<char*> kinds(count), texts(count);
+    check(H5Dread(quarter_set, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, quarters.data()), "read events");
+    Handle firm_set(H5Dopen2(file, "events/firm", H5P_DEFAULT), H5Dclose, "open events/firm");
+    check(H5Dread(firm_set, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, firm_index.data()), "read events");
+    Handle amount_set(H5Dopen2(file, "events/amount", H5P_DEFAULT), H5Dclose, "open events/amount");
+    check(H5Dread(amount_set, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, amounts.data()), "read events");
+    Handle text_type(H5Tcopy(H5T_C_S1), H5Tclose, "copy the string type");
+    check(H5Tset_size(text_type, H5T_VARIABLE), "size a string type");
+    check(H5Tset_cset(text_type, H5T_CSET_UTF8), "set UTF-8");
+    Handle kind_set(H5Dopen2(file, "events/kind", H5P_DEFAULT), H5Dclose, "open events/kind");
+    check(H5Dread(kind_set, text_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, kinds.data()), "read events");
+    Handle text_set(H5Dopen2(file, "events/text", H5P_DEFAULT), H5Dclose, "open events/text");
+    check(H5Dread(text_set, text_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, texts.data()), "read events");
+    for (std::size_t i = 0; i < count; ++i) {
+      run.events.push_back({quarters[i], firm_index[i], kinds[i], amounts[i], texts[i]});
+      H5free_memory(kinds[i]);
+      H5free_memory(texts[i]);
+    }
+  }
+  return run;
+}
 
 void check_output_path(const fs::path& path) {
   std::error_code error;

@@ -14,4 +14,9 @@ void check_output_path(const std::filesystem::path& path);
 // Throws RuntimeFailure on any HDF5 or file-system error; leaves nothing under `path` then.
 void write_results(const EnsembleResults& results, const std::filesystem::path& path);
 
+// Reads back one run written by write_results (point 0, replicate 0 of `path`): its series, cohorts,
+// deciles and events. Throws RuntimeFailure when the file is not such a run.
+Trajectory read_run(const std::filesystem::path& path, std::int64_t quarters_recorded, std::int64_t firms,
+                    std::int64_t segments);
+
 }  // namespace fulcrum

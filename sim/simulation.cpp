@@ -510,6 +510,17 @@ EnsembleResults run_points(const Scenario& scenario, const std::vector<Scenario>
       for (std::int64_t run = next_run++; run < runs; run = next_run++) {
         const auto point = static_cast<std::size_t>(run / replicates);
         const auto replicate = static_cast<std::uint64_t>(run % replicates);
+        if (options.should_run && !options.should_run(static_cast<std::int64_t>(point), static_cast<std::int64_t>(replicate))) {
+          trajectories[static_cast<std::size_t>(run)] =
+              Trajectory(scenario.simulation.quarters + 1, static_cast<std::int64_t>(results.firm_names.size()),
+                         static_cast<std::int64_t>(results.segment_names.size()));
+          if (options.progress) {
+            const std::lock_guard lock(progress_mutex);
+            quarters_done += scenario.simulation.quarters;  // done before: counted, so the bar ends full
+            options.progress(quarters_done, total);
+          }
+          continue;
+        }
         Simulation simulation(points[point], markets[point], replicate, threads_per_run);
         while (simulation.world().quarter < scenario.simulation.quarters) {
           simulation.step();
@@ -519,6 +530,10 @@ EnsembleResults run_points(const Scenario& scenario, const std::vector<Scenario>
           }
         }
         trajectories[static_cast<std::size_t>(run)] = simulation.take_trajectory();
+        if (options.on_run_finished) {
+          options.on_run_finished(static_cast<std::int64_t>(point), static_cast<std::int64_t>(replicate),
+                                  *trajectories[static_cast<std::size_t>(run)]);
+        }
       }
     } catch (...) {
       const std::lock_guard lock(failure_mutex);

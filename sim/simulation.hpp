@@ -63,6 +63,10 @@ struct RunOptions {
   // Called after every simulated quarter with (quarters done, quarters in all) over all replicates;
   // from worker threads, but never two calls at once.
   std::function<void(std::int64_t, std::int64_t)> progress;
+  // Which runs to do (default: all); skipped runs are left as empty trajectories (resuming a sweep).
+  std::function<bool(std::int64_t point, std::int64_t replicate)> should_run;
+  // Called from a worker as soon as a run is done, so it can be saved before the others finish.
+  std::function<void(std::int64_t point, std::int64_t replicate, const Trajectory&)> on_run_finished;
 };
 
 EnsembleResults run_ensemble(const Scenario& scenario, const RunOptions& options);

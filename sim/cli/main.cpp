@@ -22,6 +22,7 @@
 #include "sim/scenario_loader.hpp"
 #include "sim/simulation.hpp"
 #include "sim/sweep.hpp"
+#include "sim/sweep_runner.hpp"
 #include "sim/world.hpp"
 
 namespace fs = std::filesystem;
@@ -81,6 +82,8 @@ struct SweepArguments {
   std::string output;
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   bool quiet = false;
+  bool resume = false;
+  double refresh_seconds = 5.0;
 };
 
 int sweep_command(const SweepArguments& arguments) {
@@ -90,19 +93,15 @@ int sweep_command(const SweepArguments& arguments) {
   const fs::path output = arguments.output.empty() ? fs::path(fs::path(arguments.file).stem().string() + ".h5")
                                                    : fs::path(arguments.output);
   check_output_path(output);
-  std::vector<std::string> names;
-  for (std::size_t i = 0; i < points.size(); ++i) names.push_back(fmt::format("point {}", i));
   cli::ProgressBar progress(!arguments.quiet && ::isatty(STDOUT_FILENO) == 1, "quarters");
-  RunOptions options;
+  SweepRunOptions options;
   options.threads = arguments.threads;
+  options.resume = arguments.resume;
+  options.refresh_seconds = arguments.refresh_seconds;
   options.progress = [&progress](std::int64_t done, std::int64_t total) { progress.update(done, total); };
   const auto started = std::chrono::steady_clock::now();
-  EnsembleResults results = run_points(sweep.base, points, names, options);
+  const EnsembleResults results = run_sweep(sweep, arguments.file, output, options);
   progress.finish();
-  results.design_kind = std::string(design_name(sweep.design));
-  for (const auto& parameter : sweep.parameters) results.design_parameters.push_back(parameter.path);
-  results.design_values = sweep.values;
-  write_results(results, output);
   if (!arguments.quiet) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     const auto runs = static_cast<double>(results.points * results.replicates);
@@ -284,6 +283,9 @@ int main(int argc, char** argv) {
   sweep_app->add_option("-o,--output", sweep.output, "Output HDF5 file (default: <sweep name>.h5)");
   sweep_app->add_option("--threads", sweep.threads, "Worker threads; results do not depend on it")->check(CLI::Range(1, 1024));
   sweep_app->add_flag("--quiet", sweep.quiet, "No progress bar and no summary");
+  sweep_app->add_flag("--resume", sweep.resume, "Complete an interrupted sweep: only the runs missing are done");
+  sweep_app->add_option("--refresh", sweep.refresh_seconds, "Seconds between rewrites of the output while running")
+      ->check(CLI::Range(0.0, 3600.0));
 
   std::string network_file;
   std::vector<std::string> network_overrides;

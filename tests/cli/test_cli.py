@@ -168,6 +168,48 @@ def test_every_sweep_file_loads(fulcrum, tmp_path):
         fulcrum("sweep", small, "-o", tmp_path / (sweep.stem + ".h5"), "--quiet", check_exit=0)
 
 
+def test_a_killed_sweep_keeps_its_finished_runs_and_resumes_to_the_same_file(fulcrum, tmp_path):
+    sweep = tmp_path / "long.toml"
+    sweep.write_text(f'scenario = "{ROOT / "scenarios" / "baseline.toml"}"\ndesign = "grid"\nreplicates = 4\n'
+                     '[parameters."firm.price"]\nmin = 16.0\nmax = 24.0\nlevels = 12\n'
+                     '[parameters."market.population"]\nvalues = [6000]\n')
+    reference = tmp_path / "reference.h5"
+    fulcrum("sweep", sweep, "-o", reference, "--quiet", "--threads", "2", check_exit=0)
+
+    out = tmp_path / "killed.h5"
+    parts = tmp_path / "killed.h5.parts"
+    process = subprocess.Popen([fulcrum.binary, "sweep", str(sweep), "-o", str(out), "--quiet", "--refresh", "0",
+                                "--threads", "1"])
+    # Kill it once some runs are saved and the output has been refreshed, well before the end.
+    while process.poll() is None and not (out.exists() and len(list(parts.glob("run-*.h5"))) >= 3):
+        select.select([], [], [], 0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL, "the sweep finished before it could be killed"
+    with h5py.File(out, "r") as f:  # a complete, valid file
+        finished = f["runs/finished"][()]
+        assert finished.shape == (12, 4)
+        assert 0 < finished.sum() < finished.size
+        revenue = f["series/revenue"][()]
+        assert np.all(np.isnan(revenue[finished == 0]))
+        assert not np.any(np.isnan(revenue[finished == 1][:, 1:]))
+
+    again = fulcrum("sweep", sweep, "-o", out, "--quiet")
+    assert again.returncode == 2 and "--resume" in again.stderr
+    fulcrum("sweep", sweep, "-o", out, "--quiet", "--resume", "--threads", "2", check_exit=0)
+    assert not parts.exists()
+    with h5py.File(reference, "r") as a, h5py.File(out, "r") as b:
+        assert "runs" not in b
+        names = []
+        a.visit(lambda name: names.append(name) if isinstance(a[name], h5py.Dataset) else None)
+        for name in names:
+            left, right = a[name][()], b[name][()]
+            if left.dtype.kind == "O":
+                assert left.tolist() == right.tolist(), name
+            else:
+                assert left.tobytes() == right.tobytes(), name
+
+
 def test_overrides_replicates_and_seed_reach_the_file(fulcrum, small, tmp_path):
     out = tmp_path / "o.h5"
     fulcrum("run", small, "-o", out, "--set", "firm.price=25", "--set", "firm.name=Other",
