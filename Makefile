@@ -3,11 +3,11 @@
 #   make test  build, then every test (C++ and end-to-end) through ctest
 BUILD ?= build
 JOBS ?= $(shell nproc)
-CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
+CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DFULCRUM_WITH_MPI=ON
 FULCRUM := $(BUILD)/fulcrum
 DEMO_SCENARIOS := baseline cases/uber_subsidy cases/cx_annuity cases/jenga_management
 
-.PHONY: demo test build deps docs clean
+.PHONY: demo test build deps docs bench clean
 
 deps:
 	@./scripts/install-deps.sh
@@ -29,6 +29,10 @@ demo: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Benchmarks (measured, not tested): sweep throughput on threads and MPI ranks.
+bench: build
+	/usr/bin/python3 bench/sweep_throughput.py --runs 96
 
 # Regenerates docs/parameters.md from the registry (a test fails when it is stale).
 docs: build

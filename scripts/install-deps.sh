@@ -12,6 +12,8 @@ packages=(
   # Python side: always Debian's /usr/bin/python3, never the python3 first on PATH
   python3 python3-numpy python3-h5py python3-pytest python3-pandas python3-xarray python3-matplotlib python3-scipy
   pybind11-dev python3-dev jupyter-nbconvert python3-nbclient python3-ipykernel
+  # multi-node sweeps: OpenMPI (each rank writes its runs; rank 0 merges them into one file)
+  openmpi-bin libopenmpi-dev
 )
 
 missing=()

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <cerrno>
 #include <cstring>
@@ -19,6 +20,10 @@ namespace fulcrum {
 namespace {
 
 namespace fs = std::filesystem;
+
+// Debian's HDF5 is built without thread safety: one thread in the library at a time (sweep workers
+// save their runs concurrently).
+std::mutex hdf5_mutex;
 
 // Owns an HDF5 identifier and closes it with the matching H5?close.
 class Handle {
@@ -253,6 +258,7 @@ void fsync_path(const fs::path& path, int flags) {
 }  // namespace
 
 Trajectory read_run(const fs::path& path, std::int64_t quarters_recorded, std::int64_t firms, std::int64_t segments) {
+  const std::lock_guard lock(hdf5_mutex);
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   Trajectory run(quarters_recorded, firms, segments);
   Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, fmt::format("open '{}'", path.string()));
@@ -347,6 +353,7 @@ void check_output_path(const fs::path& path) {
 
 void write_results(const EnsembleResults& results, const fs::path& path) {
   check_output_path(path);
+  const std::lock_guard lock(hdf5_mutex);
   // HDF5 prints its error stack on stderr by default; we report failures ourselves, once.
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   fs::path temporary = path;

@@ -479,8 +479,20 @@ EnsembleResults run_ensemble(const Scenario& scenario, const RunOptions& options
 
 EnsembleResults run_points(const Scenario& scenario, const std::vector<Scenario>& points,
                            const std::vector<std::string>& point_names, const RunOptions& options) {
-  std::vector<Market> markets;
-  for (const Scenario& point : points) markets.push_back(build_market(point));
+  // Each point's market (segments, network) is built once and shared by its replicates; points build
+  // in parallel, as their networks can take a while.
+  std::vector<Market> markets(points.size());
+  std::exception_ptr build_failure;
+#pragma omp parallel for num_threads(std::max(1, options.threads)) schedule(dynamic)
+  for (std::size_t p = 0; p < points.size(); ++p) {
+    try {
+      markets[p] = build_market(points[p]);
+    } catch (...) {
+#pragma omp critical
+      if (!build_failure) build_failure = std::current_exception();
+    }
+  }
+  if (build_failure) std::rethrow_exception(build_failure);
 
   EnsembleResults results;
   results.scenario = scenario;
@@ -507,7 +519,8 @@ EnsembleResults run_points(const Scenario& scenario, const std::vector<Scenario>
   std::mutex failure_mutex;
   const auto work = [&]() {
     try {
-      for (std::int64_t run = next_run++; run < runs; run = next_run++) {
+      const auto claim = [&]() -> std::int64_t { return options.claim_run ? options.claim_run() : next_run++; };
+      for (std::int64_t run = claim(); run < runs; run = claim()) {
         const auto point = static_cast<std::size_t>(run / replicates);
         const auto replicate = static_cast<std::uint64_t>(run % replicates);
         if (options.should_run && !options.should_run(static_cast<std::int64_t>(point), static_cast<std::int64_t>(replicate))) {
@@ -538,7 +551,7 @@ EnsembleResults run_points(const Scenario& scenario, const std::vector<Scenario>
     } catch (...) {
       const std::lock_guard lock(failure_mutex);
       if (!failure) failure = std::current_exception();
-      next_run = runs;  // the others stop at their next run
+      next_run = runs;  // the others stop at their next run (of this process)
     }
   };
   std::vector<std::thread> pool;
@@ -546,7 +559,12 @@ EnsembleResults run_points(const Scenario& scenario, const std::vector<Scenario>
   work();
   for (auto& thread : pool) thread.join();
   if (failure) std::rethrow_exception(failure);
-  for (auto& trajectory : trajectories) results.runs.push_back(std::move(*trajectory));
+  for (auto& trajectory : trajectories) {
+    // Runs another process did (MPI ranks share the runs) are left empty here.
+    results.runs.push_back(trajectory ? std::move(*trajectory)
+                                      : Trajectory(results.quarters_recorded, static_cast<std::int64_t>(results.firm_names.size()),
+                                                   static_cast<std::int64_t>(results.segment_names.size())));
+  }
   return results;
 }
 

@@ -65,6 +65,9 @@ struct RunOptions {
   std::function<void(std::int64_t, std::int64_t)> progress;
   // Which runs to do (default: all); skipped runs are left as empty trajectories (resuming a sweep).
   std::function<bool(std::int64_t point, std::int64_t replicate)> should_run;
+  // Hands out the next run index (point * replicates + replicate) to a worker; returns a value past the
+  // last run when all are taken. Default: a counter in this process. MPI ranks share one (sim/cli/mpi.cpp).
+  std::function<std::int64_t()> claim_run;
   // Called from a worker as soon as a run is done, so it can be saved before the others finish.
   std::function<void(std::int64_t point, std::int64_t replicate, const Trajectory&)> on_run_finished;
 };

@@ -49,7 +49,9 @@ EnsembleResults run_sweep(const Sweep& sweep, const fs::path& sweep_file, const 
   const fs::path manifest = folder / "sweep.identity";
   const std::string sweep_identity = identity(sweep_file, sweep);
   std::error_code error;
-  if (fs::exists(folder, error)) {
+  if (!options.writes_output) {
+    // Another process sets the folder up; wait for it, then work from what is there.
+  } else if (fs::exists(folder, error)) {
     if (!options.resume) {
       throw InputError({folder.string()}, "",
                        "an interrupted sweep left its finished runs here: add --resume to complete it, or delete "
@@ -67,17 +69,24 @@ EnsembleResults run_sweep(const Sweep& sweep, const fs::path& sweep_file, const 
     fs::create_directories(folder);
     write_atomically(manifest, sweep_identity);
   }
+  if (options.synchronise) options.synchronise();
 
   const std::vector<Scenario> points = sweep_scenarios(sweep);
   std::vector<std::string> names;
   for (std::size_t i = 0; i < points.size(); ++i) names.push_back(fmt::format("point {}", i));
   const std::int64_t replicates = sweep.base.simulation.replicates;
   const auto runs = static_cast<std::size_t>(static_cast<std::int64_t>(points.size()) * replicates);
+  // Finished runs are the parts on disk: every process sees the others' as soon as they are renamed in.
   std::vector<std::uint8_t> finished(runs, 0);
-  for (std::size_t run = 0; run < runs; ++run) {
-    finished[run] = fs::exists(part_path(folder, static_cast<std::int64_t>(run) / replicates,
-                                         static_cast<std::int64_t>(run) % replicates), error) ? 1 : 0;
-  }
+  const auto scan = [&]() {
+    for (std::size_t run = 0; run < runs; ++run) {
+      std::error_code ignored;
+      finished[run] = fs::exists(part_path(folder, static_cast<std::int64_t>(run) / replicates,
+                                           static_cast<std::int64_t>(run) % replicates), ignored) ? 1 : 0;
+    }
+  };
+  scan();
+  const std::vector<std::uint8_t> finished_before = finished;
 
   // The results file as the finished runs make it: read back from their parts, the rest NaN.
   std::mutex mutex;  // guards `finished` and the refreshes
@@ -108,9 +117,9 @@ EnsembleResults run_sweep(const Sweep& sweep, const fs::path& sweep_file, const 
   RunOptions run_options;
   run_options.threads = options.threads;
   run_options.progress = options.progress;
+  run_options.claim_run = options.claim_run;
   run_options.should_run = [&](std::int64_t point, std::int64_t replicate) {
-    const std::lock_guard lock(mutex);
-    return finished[static_cast<std::size_t>(point * replicates + replicate)] == 0;
+    return finished_before[static_cast<std::size_t>(point * replicates + replicate)] == 0;
   };
   const auto describe = [&](EnsembleResults& results) {
     results.design_kind = std::string(design_name(sweep.design));
@@ -142,13 +151,17 @@ EnsembleResults run_sweep(const Sweep& sweep, const fs::path& sweep_file, const 
       shape_known = true;
     }
     const auto now = std::chrono::steady_clock::now();
-    if (std::chrono::duration<double>(now - last_refresh).count() >= options.refresh_seconds) {
+    if (options.writes_output && std::chrono::duration<double>(now - last_refresh).count() >= options.refresh_seconds) {
+      scan();
       write_results(assemble(shape), output);
       last_refresh = now;
     }
   };
   EnsembleResults results = run_points(sweep.base, points, names, run_options);
   describe(results);
+  if (options.synchronise) options.synchronise();  // every process has saved its runs
+  if (!options.writes_output) return results;
+  scan();
   const EnsembleResults final_results = assemble(results);
   write_results(final_results, output);
   fs::remove_all(folder, error);

@@ -16,6 +16,12 @@ struct SweepRunOptions {
   bool resume = false;
   double refresh_seconds = 5.0;  // how often the output file is rewritten while the sweep runs
   std::function<void(std::int64_t, std::int64_t)> progress;
+  // Several processes (MPI ranks) on one sweep: each claims runs from a shared counter and saves them
+  // as parts; only the process that `writes_output` checks the parts folder, refreshes and merges.
+  // `synchronise` must return once every process reached it (a barrier); with one process it is empty.
+  std::function<std::int64_t()> claim_run;
+  bool writes_output = true;
+  std::function<void()> synchronise;
 };
 
 // Runs `sweep` (read from `sweep_file`) into `output`. Throws InputError when a previous interrupted

@@ -15,6 +15,9 @@
 
 #include "models/network.hpp"
 #include "sim/cli/progress.hpp"
+#ifdef FULCRUM_WITH_MPI
+#include "sim/cli/mpi.hpp"
+#endif
 #include "sim/cli/summary.hpp"
 #include "sim/error.hpp"
 #include "sim/parameters.hpp"
@@ -86,6 +89,10 @@ struct SweepArguments {
   double refresh_seconds = 5.0;
 };
 
+#ifdef FULCRUM_WITH_MPI
+cli::MpiSession* mpi = nullptr;  // set in main when built with MPI
+#endif
+
 int sweep_command(const SweepArguments& arguments) {
   const Sweep sweep = load_sweep(arguments.file);
   const std::vector<Scenario> points = sweep_scenarios(sweep);
@@ -93,8 +100,17 @@ int sweep_command(const SweepArguments& arguments) {
   const fs::path output = arguments.output.empty() ? fs::path(fs::path(arguments.file).stem().string() + ".h5")
                                                    : fs::path(arguments.output);
   check_output_path(output);
-  cli::ProgressBar progress(!arguments.quiet && ::isatty(STDOUT_FILENO) == 1, "quarters");
+  bool lead = true;  // the process that reports and writes the output
   SweepRunOptions options;
+#ifdef FULCRUM_WITH_MPI
+  if (mpi && mpi->size() > 1) {
+    lead = mpi->rank() == 0;
+    options.claim_run = [] { return mpi->claim_run(); };
+    options.writes_output = lead;
+    options.synchronise = [] { mpi->barrier(); };
+  }
+#endif
+  cli::ProgressBar progress(lead && !arguments.quiet && ::isatty(STDOUT_FILENO) == 1, "quarters");
   options.threads = arguments.threads;
   options.resume = arguments.resume;
   options.refresh_seconds = arguments.refresh_seconds;
@@ -102,7 +118,7 @@ int sweep_command(const SweepArguments& arguments) {
   const auto started = std::chrono::steady_clock::now();
   const EnsembleResults results = run_sweep(sweep, arguments.file, output, options);
   progress.finish();
-  if (!arguments.quiet) {
+  if (lead && !arguments.quiet) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     const auto runs = static_cast<double>(results.points * results.replicates);
     std::cout << fmt::format("{}: {} design, {} points x {} replicates = {} runs in {:.1f} s ({:.1f} runs/s)\n"
@@ -245,8 +261,20 @@ int report_command(int argc, char** argv) {
 
 }  // namespace
 
+// An error's exit code; under MPI with several ranks, every rank ends with it (no rank left waiting).
+int fail(int code) {
+#ifdef FULCRUM_WITH_MPI
+  if (mpi && mpi->size() > 1) mpi->abort(code);
+#endif
+  return code;
+}
+
 int main(int argc, char** argv) {
   if (argc > 1 && std::string_view(argv[1]) == "report") return report_command(argc, argv);
+#ifdef FULCRUM_WITH_MPI
+  cli::MpiSession session(argc, argv);
+  mpi = &session;
+#endif
   CLI::App app{"fulcrum: agent-based simulation of the balance between customer value and business value"};
   app.set_version_flag("--version", FULCRUM_VERSION);
   app.require_subcommand(1);
@@ -312,10 +340,10 @@ int main(int argc, char** argv) {
     if (*network_app) return network_command(network_file, network_overrides, network_sources);
   } catch (const InputError& error) {
     std::cerr << "error: " << error.what() << "\n";
-    return kExitBadInput;
+    return fail(kExitBadInput);
   } catch (const std::exception& error) {
     std::cerr << "error: " << error.what() << "\n";
-    return kExitFailure;
+    return fail(kExitFailure);
   }
   return 0;
 }
