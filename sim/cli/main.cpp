@@ -110,11 +110,15 @@ int sweep_command(const SweepArguments& arguments) {
     options.synchronise = [] { mpi->barrier(); };
   }
 #endif
-  cli::ProgressBar progress(lead && !arguments.quiet && ::isatty(STDOUT_FILENO) == 1, "quarters");
+  cli::ProgressBar progress(lead && !arguments.quiet && ::isatty(STDOUT_FILENO) == 1, "runs");
   options.threads = arguments.threads;
   options.resume = arguments.resume;
   options.refresh_seconds = arguments.refresh_seconds;
-  options.progress = [&progress](std::int64_t done, std::int64_t total) { progress.update(done, total); };
+  // The engine counts quarters; a sweep shows runs done, runs per second and the time left.
+  const std::int64_t quarters = sweep.base.simulation.quarters;
+  options.progress = [&progress, quarters](std::int64_t done, std::int64_t total) {
+    progress.update(done / quarters, total / quarters);
+  };
   const auto started = std::chrono::steady_clock::now();
   const EnsembleResults results = run_sweep(sweep, arguments.file, output, options);
   progress.finish();

@@ -21,8 +21,9 @@ void ProgressBar::update(std::int64_t done, std::int64_t total) {
   const int filled = static_cast<int>(fraction * kWidth);
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const double remaining = done > 0 ? elapsed * static_cast<double>(total - done) / static_cast<double>(done) : 0.0;
-  std::fputs(fmt::format("\r[{}{}] {:3.0f}% {}/{} {}  elapsed {:.1f}s  ETA {:.1f}s ", std::string(filled, '#'),
-                         std::string(kWidth - filled, '.'), 100.0 * fraction, done, total, unit_, elapsed, remaining)
+  const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0;
+  std::fputs(fmt::format("\r[{}{}] {:3.0f}% {}/{} {} ({:.1f}/s)  elapsed {:.1f}s  ETA {:.1f}s ", std::string(filled, '#'),
+                         std::string(kWidth - filled, '.'), 100.0 * fraction, done, total, unit_, rate, elapsed, remaining)
                  .c_str(),
              stdout);
   std::fflush(stdout);
