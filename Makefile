@@ -7,7 +7,7 @@ CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DFULCRUM_WITH_MPI=ON
 FULCRUM := $(BUILD)/fulcrum
 DEMO_SCENARIOS := baseline cases/uber_subsidy cases/cx_annuity cases/jenga_management
 
-.PHONY: demo test build deps docs bench clean
+.PHONY: demo test build deps docs bench sanitize clean
 
 deps:
 	@./scripts/install-deps.sh
@@ -22,13 +22,22 @@ demo: build
 	@mkdir -p out
 	@for scenario in $(DEMO_SCENARIOS); do \
 	  name=$$(basename $$scenario); \
-	  $(FULCRUM) run scenarios/$$scenario.toml -o out/$$name.h5 > out/$$name.summary.txt || exit 1; \
+	  $(FULCRUM) run scenarios/$$scenario.toml -o out/$$name.h5 --force > out/$$name.summary.txt || exit 1; \
 	  cat out/$$name.summary.txt; echo; \
 	done
 	@$(FULCRUM) report $(foreach s,$(DEMO_SCENARIOS),out/$(notdir $(s)).h5) -o out/report.html
 
-test: build
+test: build sanitize
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The C++ tests again under AddressSanitizer and UndefinedBehaviorSanitizer (any report fails them).
+SANITIZE_BUILD ?= build-sanitize
+sanitize: deps
+	@test -f $(SANITIZE_BUILD)/build.ninja || cmake -S . -B $(SANITIZE_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DFULCRUM_SANITIZE=ON -DFULCRUM_PYTHON=OFF -DFULCRUM_WITH_MPI=OFF
+	cmake --build $(SANITIZE_BUILD) -j $(JOBS) --target fulcrum_tests
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  $(SANITIZE_BUILD)/tests/fulcrum_tests --order lex
 
 # Benchmarks (measured, not tested): sweep throughput on threads and MPI ranks.
 bench: build
@@ -39,4 +48,4 @@ docs: build
 	$(FULCRUM) params --format markdown > docs/parameters.md
 
 clean:
-	rm -rf $(BUILD) out
+	rm -rf $(BUILD) $(SANITIZE_BUILD) out

@@ -205,9 +205,14 @@ void write_events(hid_t file, const EnsembleResults& results) {
                          "currency (the new price for price events)");
 }
 
-void write_file(const EnsembleResults& results, const fs::path& path) {
-  Handle file(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
-              fmt::format("create '{}'", path.string()));
+// The whole file is built in memory (HDF5's core driver, no backing store) and returned as bytes, so
+// that writing it to disk is ours to check: a full disk becomes a clear error, never a half-written
+// HDF5 file the library later trips over.
+std::vector<char> file_image(const EnsembleResults& results, const fs::path& path) {
+  Handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create file access properties");
+  check(H5Pset_fapl_core(access, 1 << 20, 0), "use the in-memory driver");
+  Handle file(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, access), H5Fclose,
+              fmt::format("create '{}' in memory", path.string()));
   write_string_attribute(file, "fulcrum_version", FULCRUM_VERSION);
   write_int_attribute(file, "schema_version", kSchemaVersion);
   write_string_attribute(file, "scenario_toml", scenario_as_toml(results.scenario));
@@ -243,7 +248,34 @@ void write_file(const EnsembleResults& results, const fs::path& path) {
   }
   group.reset();
   check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush the file");
+  const ssize_t size = H5Fget_file_image(file, nullptr, 0);
+  if (size < 0) throw RuntimeFailure("HDF5 could not size the file image");
+  std::vector<char> image(static_cast<std::size_t>(size));
+  if (H5Fget_file_image(file, image.data(), image.size()) < 0) throw RuntimeFailure("HDF5 could not copy the file image");
   file.close("close the file");
+  return image;
+}
+
+// Writes `bytes` to a new file at `path`, fsynced; RuntimeFailure (with the system's reason) otherwise.
+void write_bytes(const fs::path& path, const std::vector<char>& bytes) {
+  const int descriptor = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
+  if (descriptor < 0) throw RuntimeFailure(fmt::format("cannot create '{}': {}", path.string(), std::strerror(errno)));
+  std::size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t step = ::write(descriptor, bytes.data() + written, bytes.size() - written);
+    if (step < 0 && errno == EINTR) continue;
+    if (step <= 0) {
+      const int saved = step < 0 ? errno : ENOSPC;
+      ::close(descriptor);
+      throw RuntimeFailure(fmt::format("cannot write '{}': {}", path.string(), std::strerror(saved)));
+    }
+    written += static_cast<std::size_t>(step);
+  }
+  const int synced = ::fsync(descriptor);
+  const int saved = errno;
+  if (::close(descriptor) != 0 || synced != 0) {
+    throw RuntimeFailure(fmt::format("cannot write '{}': {}", path.string(), std::strerror(synced != 0 ? saved : errno)));
+  }
 }
 
 void fsync_path(const fs::path& path, int flags) {
@@ -351,6 +383,15 @@ void check_output_path(const fs::path& path) {
   }
 }
 
+void check_new_output(const fs::path& path, bool overwrite) {
+  check_output_path(path);
+  std::error_code error;
+  if (!overwrite && fs::exists(path, error)) {
+    throw InputError({path.string()}, "", "the output file exists; add --force to replace it (it is replaced only "
+                                          "once the new results are complete)");
+  }
+}
+
 void write_results(const EnsembleResults& results, const fs::path& path) {
   check_output_path(path);
   const std::lock_guard lock(hdf5_mutex);
@@ -361,14 +402,18 @@ void write_results(const EnsembleResults& results, const fs::path& path) {
   std::error_code ignored;
   fs::remove(temporary, ignored);
   try {
-    write_file(results, temporary);
-    fsync_path(temporary, O_RDONLY);
+    write_bytes(temporary, file_image(results, temporary));
     fs::rename(temporary, path);
     const fs::path folder = path.parent_path().empty() ? fs::path(".") : path.parent_path();
     fsync_path(folder, O_RDONLY | O_DIRECTORY);
   } catch (const fs::filesystem_error& failure) {
     fs::remove(temporary, ignored);
     throw RuntimeFailure(fmt::format("cannot write '{}': {}", path.string(), failure.code().message()));
+  } catch (const RuntimeFailure& failure) {
+    // Nothing is left behind: the requested name is untouched, the partial temporary file removed.
+    fs::remove(temporary, ignored);
+    throw RuntimeFailure(fmt::format("{} while writing '{}'; nothing was written there. Is the disk full or the file "
+                                     "size limited? Free space and run again.", failure.what(), path.string()));
   } catch (...) {
     fs::remove(temporary, ignored);
     throw;

@@ -11,6 +11,10 @@ namespace fulcrum {
 // so callers can check before spending time on a run.
 void check_output_path(const std::filesystem::path& path);
 
+// Also refuses an existing file unless `overwrite` (the CLI's --force): finished results are never
+// replaced by accident.
+void check_new_output(const std::filesystem::path& path, bool overwrite);
+
 // Throws RuntimeFailure on any HDF5 or file-system error; leaves nothing under `path` then.
 void write_results(const EnsembleResults& results, const std::filesystem::path& path);
 

@@ -466,6 +466,23 @@ void Simulation::run_to_horizon() {
   while (world_.quarter < world_.scenario->simulation.quarters) step();
 }
 
+MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t concurrent_runs) {
+  // CustomerState's columns (10 floats and ints, 6 narrower), the two word-of-mouth scratch columns, and
+  // the network: 4 bytes per directed edge plus 8 per vertex, twice while it is being built.
+  constexpr double kStateBytes = 10 * 4 + 1 + 2 + 2 + 1 + 2 * 4;
+  const double degree = scenario.network.kind == NetworkKind::complete ? 0.0 : static_cast<double>(scenario.network.mean_degree);
+  const double network = 2 * (4 * degree + 8);
+  const auto population = static_cast<double>(scenario.market.population);
+  const double quarters = static_cast<double>(scenario.simulation.quarters + 1);
+  const double firms = 1.0 + static_cast<double>(scenario.competitors.size());
+  const double results = static_cast<double>(scenario.simulation.replicates) *
+                         (quarters * firms * (static_cast<double>(kFirmSeries.size()) + 20.0) + firms * quarters * quarters) * 8;
+  MemoryEstimate estimate{kStateBytes + network, results, 0};
+  estimate.total_bytes = estimate.bytes_per_customer * population * static_cast<double>(std::max<std::int64_t>(1, concurrent_runs)) +
+                         results;
+  return estimate;
+}
+
 EnsembleResults run_ensemble(const Scenario& scenario, const RunOptions& options) {
   // Point 0 is the scenario; point 1 its counterfactual, run with the same random streams (common
   // random numbers), so that their paired difference isolates what the counterfactual changes.

@@ -74,6 +74,14 @@ struct RunOptions {
 
 EnsembleResults run_ensemble(const Scenario& scenario, const RunOptions& options);
 
+// What a scenario will need in memory: customer state and the network per run in flight, the results.
+struct MemoryEstimate {
+  double bytes_per_customer;
+  double results_bytes;
+  double total_bytes;
+};
+MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t concurrent_runs);
+
 // Runs every point (each a full scenario sharing the horizon, replicates, firms and segments of
 // `scenario`) times the replicates, spread over the threads; results indexed [point, replicate].
 EnsembleResults run_points(const Scenario& scenario, const std::vector<Scenario>& points,

@@ -8,7 +8,10 @@
 #include "models/adoption.hpp"
 #include "models/churn.hpp"
 #include "models/perception.hpp"
+#include "sim/error.hpp"
 #include "sim/parameters.hpp"
+
+#include <fmt/format.h>
 #include "sim/rng.hpp"
 
 namespace fulcrum {
@@ -63,6 +66,35 @@ std::vector<JoiningTerms> joining_terms(const Market& market, const std::vector<
     }
   }
   return terms;
+}
+
+void check_finite(const World& world) {
+  const CustomerState& customers = world.customers;
+  const std::pair<const char*, const Eigen::ArrayXf*> columns[] = {
+      {"base_churn_propensity", &customers.base_churn_propensity}, {"value_fit", &customers.value_fit},
+      {"expectation", &customers.expectation}, {"experience", &customers.experience},
+      {"satisfaction", &customers.satisfaction}, {"trust", &customers.trust},
+      {"reference_price", &customers.reference_price}, {"spend", &customers.spend}};
+  for (const auto& [name, column] : columns) {
+    if (column->allFinite()) continue;
+    Eigen::Index i = 0;
+    while (i < column->size() && std::isfinite((*column)[i])) ++i;
+    const auto firm = customers.firm[i];
+    throw RuntimeFailure(fmt::format(
+        "numerical failure in quarter {}: {} became {} for customer {} (firm '{}', segment '{}'); the run stopped. "
+        "Parameters in force: {}",
+        world.quarter, name, (*column)[i], i, firm >= 0 ? world.firms[static_cast<std::size_t>(firm)].parameters.name : "none",
+        world.market->segments[customers.segment[i]].name, scenario_as_json(*world.scenario)));
+  }
+  for (const Firm& firm : world.firms) {
+    for (const auto& [name, value] : {std::pair{"value", firm.value}, std::pair{"root_causes", firm.root_causes},
+                                      std::pair{"profit_npv", firm.profit_npv}, std::pair{"price", firm.quarter.price}}) {
+      if (std::isfinite(value)) continue;
+      throw RuntimeFailure(fmt::format("numerical failure in quarter {}: firm '{}' {} became {}; the run stopped. "
+                                       "Parameters in force: {}",
+                                       world.quarter, firm.parameters.name, name, value, scenario_as_json(*world.scenario)));
+    }
+  }
 }
 
 World make_world(const Scenario& scenario, const Market& market, std::uint64_t replicate, int threads) {

@@ -50,6 +50,10 @@ std::vector<JoiningTerms> joining_terms(const Market& market, const std::vector<
 // Quarter 0: every customer's segment, fit and base churn propensity set, the initial customers placed.
 World make_world(const Scenario& scenario, const Market& market, std::uint64_t replicate, int threads);
 
+// Numerical guard: throws RuntimeFailure naming the quarter, the variable, the firm and segment and the
+// parameters in force when any customer or firm state is NaN or infinite.
+void check_finite(const World& world);
+
 // Runs `body(block)` for every block of customers, spread over the world's threads. Each block must
 // touch only its own customers and its own tally slot.
 template <class Body>

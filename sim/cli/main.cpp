@@ -36,6 +36,19 @@ namespace {
 constexpr int kExitFailure = 1;
 constexpr int kExitBadInput = 2;
 
+// Refuses runs whose memory would exceed a laptop's unless --allow-large, saying how much they need.
+void check_size(const Scenario& scenario, std::int64_t concurrent_runs, bool allow_large) {
+  const MemoryEstimate estimate = estimate_memory(scenario, concurrent_runs);
+  constexpr double kLimit = 4.0 * 1024 * 1024 * 1024;  // bytes
+  if (estimate.total_bytes > kLimit && !allow_large) {
+    throw InputError({"market.population"}, "",
+                     fmt::format("this run needs about {:.1f} GiB of memory ({:.0f} bytes per customer x {} customers x {} "
+                                 "runs at once, plus {:.1f} GiB of results); add --allow-large to go ahead",
+                                 estimate.total_bytes / 1073741824.0, estimate.bytes_per_customer,
+                                 scenario.market.population, concurrent_runs, estimate.results_bytes / 1073741824.0));
+  }
+}
+
 struct RunArguments {
   std::string scenario;
   std::string output;
@@ -45,6 +58,8 @@ struct RunArguments {
   std::optional<std::int64_t> seed;
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   bool quiet = false;
+  bool force = false;
+  bool allow_large = false;
 };
 
 int run_command(const RunArguments& arguments) {
@@ -65,7 +80,8 @@ int run_command(const RunArguments& arguments) {
   }
   const fs::path output = arguments.output.empty() ? fs::path(fs::path(arguments.scenario).stem().string() + ".h5")
                                                    : fs::path(arguments.output);
-  check_output_path(output);
+  check_new_output(output, arguments.force);
+  check_size(scenario, std::min<std::int64_t>(arguments.threads, scenario.simulation.replicates), arguments.allow_large);
 
   cli::ProgressBar progress(!arguments.quiet && ::isatty(STDOUT_FILENO) == 1, "quarters");
   RunOptions options;
@@ -87,6 +103,8 @@ struct SweepArguments {
   bool quiet = false;
   bool resume = false;
   double refresh_seconds = 5.0;
+  bool force = false;
+  bool allow_large = false;
 };
 
 #ifdef FULCRUM_WITH_MPI
@@ -99,7 +117,11 @@ int sweep_command(const SweepArguments& arguments) {
   for (std::size_t i = 0; i < points.size(); ++i) check_consistency(points[i], fmt::format("{} (design point {})", arguments.file, i));
   const fs::path output = arguments.output.empty() ? fs::path(fs::path(arguments.file).stem().string() + ".h5")
                                                    : fs::path(arguments.output);
-  check_output_path(output);
+  // An interrupted sweep's refreshed output is its own: run_sweep asks for --resume instead.
+  std::error_code ignored;
+  const bool interrupted = fs::exists(output.string() + ".parts", ignored);
+  check_new_output(output, arguments.force || arguments.resume || interrupted);
+  for (const Scenario& point : points) check_size(point, arguments.threads, arguments.allow_large);
   bool lead = true;  // the process that reports and writes the output
   SweepRunOptions options;
 #ifdef FULCRUM_WITH_MPI
@@ -294,6 +316,8 @@ int main(int argc, char** argv) {
   run_app->add_option("--seed", run.seed, "Root seed (sets simulation.seed)");
   run_app->add_option("--threads", run.threads, "Worker threads; results do not depend on it");
   run_app->add_flag("--quiet", run.quiet, "No progress bar and no summary");
+  run_app->add_flag("--force", run.force, "Replace an existing output file (only once the new one is complete)");
+  run_app->add_flag("--allow-large", run.allow_large, "Run even if it needs more than 4 GiB of memory");
 
   std::vector<std::string> validate_files;
   std::vector<std::string> validate_overrides;
@@ -316,6 +340,8 @@ int main(int argc, char** argv) {
   sweep_app->add_option("--threads", sweep.threads, "Worker threads; results do not depend on it")->check(CLI::Range(1, 1024));
   sweep_app->add_flag("--quiet", sweep.quiet, "No progress bar and no summary");
   sweep_app->add_flag("--resume", sweep.resume, "Complete an interrupted sweep: only the runs missing are done");
+  sweep_app->add_flag("--force", sweep.force, "Replace an existing output file (only once the new one is complete)");
+  sweep_app->add_flag("--allow-large", sweep.allow_large, "Run even if it needs more than 4 GiB of memory");
   sweep_app->add_option("--refresh", sweep.refresh_seconds, "Seconds between rewrites of the output while running")
       ->check(CLI::Range(0.0, 3600.0));
 

@@ -3,7 +3,10 @@
 #include <cstring>
 
 #include "models/accounting.hpp"
+#include "sim/error.hpp"
 #include "sim/parameters.hpp"
+
+#include <limits>
 #include "sim/simulation.hpp"
 
 using namespace fulcrum;
@@ -253,4 +256,25 @@ TEST_CASE("competing firms: customers and money conserved through funding and ba
     }
   }
   CHECK(someone_went_bankrupt);
+}
+
+TEST_CASE("a NaN in the state stops the run with the quarter, variable, firm and parameters", "[simulation][guard]") {
+  const Scenario scenario = small_market();
+  const Market market = build_market(scenario);
+  World world = make_world(scenario, market, 0, 1);
+  CHECK_NOTHROW(check_finite(world));
+  world.quarter = 7;
+  world.customers.satisfaction[123] = std::numeric_limits<float>::quiet_NaN();
+  world.customers.firm[123] = 0;
+  try {
+    check_finite(world);
+    FAIL("expected a RuntimeFailure");
+  } catch (const RuntimeFailure& failure) {
+    const std::string message = failure.what();
+    CHECK_THAT(message, Catch::Contains("quarter 7") && Catch::Contains("satisfaction") && Catch::Contains("nan") &&
+                            Catch::Contains("firm 'Focal'") && Catch::Contains("\"firm.price\": 19.99"));
+  }
+  world.customers.satisfaction[123] = 5.0f;
+  world.firms[0].value = std::numeric_limits<double>::infinity();
+  CHECK_THROWS_WITH(check_finite(world), Catch::Contains("value became inf"));
 }
