@@ -7,7 +7,7 @@ CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DFULCRUM_WITH_MPI=ON
 FULCRUM := $(BUILD)/fulcrum
 DEMO_SCENARIOS := baseline cases/uber_subsidy cases/cx_annuity cases/jenga_management
 
-.PHONY: demo test build deps docs bench sanitize clean
+.PHONY: demo test build deps docs bench sanitize fuzz clean
 
 deps:
 	@./scripts/install-deps.sh
@@ -39,6 +39,18 @@ sanitize: deps
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(SANITIZE_BUILD)/tests/fulcrum_tests --order lex
 
+# Fuzzing the scenario and sweep loaders and --set parsing with libFuzzer (clang), for FUZZ_SECONDS.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 120
+fuzz: deps
+	@test -f $(FUZZ_BUILD)/build.ninja || CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFULCRUM_FUZZ=ON -DFULCRUM_PYTHON=OFF -DFULCRUM_WITH_MPI=OFF -DBUILD_TESTING=OFF
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_loader
+	@mkdir -p $(FUZZ_BUILD)/corpus $(FUZZ_BUILD)/crashes
+	@cp scenarios/*.toml scenarios/*/*.toml fuzz/corpus/* $(FUZZ_BUILD)/corpus/ 2>/dev/null || true
+	cd $(FUZZ_BUILD) && ./fuzz_loader corpus -max_total_time=$(FUZZ_SECONDS) -timeout=1 -rss_limit_mb=2048 \
+	  -artifact_prefix=crashes/ -print_final_stats=1
+
 # Benchmarks (measured, not tested): sweep throughput on threads and MPI ranks.
 bench: build
 	/usr/bin/python3 bench/sweep_throughput.py --runs 96
@@ -48,4 +60,4 @@ docs: build
 	$(FULCRUM) params --format markdown > docs/parameters.md
 
 clean:
-	rm -rf $(BUILD) $(SANITIZE_BUILD) out
+	rm -rf $(BUILD) $(SANITIZE_BUILD) $(FUZZ_BUILD) out

@@ -14,6 +14,8 @@ packages=(
   pybind11-dev python3-dev jupyter-nbconvert python3-nbclient python3-ipykernel
   # multi-node sweeps: OpenMPI (each rank writes its runs; rank 0 merges them into one file)
   openmpi-bin libopenmpi-dev
+  # make fuzz: libFuzzer comes with clang's runtime
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -334,7 +334,8 @@ Sweep load_sweep(const fs::path& file) {
   else if (design == "saltelli") sweep.design = DesignKind::saltelli;
   else if (design == "csv") sweep.design = DesignKind::csv;
   else throw InputError(at(*table.get("design"), file), "design", fmt::format("\"{}\" is not one of grid | latin_hypercube | sobol | saltelli | csv", design));
-  if (const toml::node* node = table.get("points")) sweep.points = whole_number(*node, "points", file, 1, 10000000);
+  constexpr std::int64_t kMostPoints = 1000000;  // designs are generated in memory: bound them first
+  if (const toml::node* node = table.get("points")) sweep.points = whole_number(*node, "points", file, 1, kMostPoints);
   if (const toml::node* node = table.get("replicates")) sweep.base.simulation.replicates = whole_number(*node, "replicates", file, 1, 100000);
   if (const toml::node* node = table.get("design_seed")) sweep.design_seed = whole_number(*node, "design_seed", file, 0, 4000000000000000000);
   if (const toml::node* node = table.get("simulation_seed")) sweep.base.simulation.seed = whole_number(*node, "simulation_seed", file, 0, 4000000000000000000);
@@ -349,24 +350,37 @@ Sweep load_sweep(const fs::path& file) {
     read_parameters(*node->as_table(), "", sweep, file, levels);
   }
   switch (sweep.design) {
-    case DesignKind::grid:
+    case DesignKind::grid: {
       if (sweep.parameters.empty()) throw InputError({file.string()}, "parameters", "a grid needs at least one parameter");
+      double size = 1;
       for (std::size_t p = 0; p < sweep.parameters.size(); ++p) {
         SweepParameter& parameter = sweep.parameters[p];
-        if (!parameter.values.empty()) continue;
-        if (levels[p] < 2) throw InputError({file.string()}, "parameters." + parameter.path, "a grid needs values, or min, max and levels");
-        for (std::int64_t l = 0; l < levels[p]; ++l) {
-          parameter.values.push_back(parameter.minimum + (parameter.maximum - parameter.minimum) * static_cast<double>(l) /
-                                                             static_cast<double>(levels[p] - 1));
+        if (parameter.values.empty()) {
+          if (levels[p] < 2) throw InputError({file.string()}, "parameters." + parameter.path, "a grid needs values, or min, max and levels");
+          for (std::int64_t l = 0; l < levels[p]; ++l) {
+            parameter.values.push_back(parameter.minimum + (parameter.maximum - parameter.minimum) * static_cast<double>(l) /
+                                                               static_cast<double>(levels[p] - 1));
+          }
         }
+        size *= static_cast<double>(parameter.values.size());
+      }
+      if (size > static_cast<double>(kMostPoints)) {
+        throw InputError({file.string()}, "parameters",
+                         fmt::format("the grid has {:.0f} points; at most {} (use a Latin hypercube or Sobol design)", size, kMostPoints));
       }
       sweep.values = grid_design(sweep.parameters);
       break;
+    }
     case DesignKind::latin_hypercube:
     case DesignKind::sobol:
     case DesignKind::saltelli:
       if (sweep.parameters.empty()) throw InputError({file.string()}, "parameters", "the design needs at least one parameter");
       if (sweep.points < 1) throw InputError({file.string()}, "points", "missing: how many design points to sample");
+      if (sweep.design == DesignKind::saltelli &&
+          sweep.points * static_cast<std::int64_t>(sweep.parameters.size() + 2) > kMostPoints) {
+        throw InputError({file.string()}, "points", fmt::format("a Saltelli design of n = {} over {} parameters has "
+                                                                "more than {} points", sweep.points, sweep.parameters.size(), kMostPoints));
+      }
       sweep.values = sweep.design == DesignKind::sobol      ? sobol_design(sweep.parameters, sweep.points)
                      : sweep.design == DesignKind::saltelli ? saltelli_design(sweep.parameters, sweep.points)
                                                             : latin_hypercube_design(sweep.parameters, sweep.points,
@@ -381,7 +395,7 @@ Sweep load_sweep(const fs::path& file) {
     }
   }
   sweep.points = static_cast<std::int64_t>(sweep.values.size());
-  if (sweep.points > 1000000) throw InputError({file.string()}, "parameters", fmt::format("{} design points; at most 1,000,000", sweep.points));
+  if (sweep.points > kMostPoints) throw InputError({file.string()}, "csv", fmt::format("{} design points; at most {}", sweep.points, kMostPoints));
   return sweep;
 }
 

@@ -141,4 +141,10 @@ TEST_CASE("bad sweep files are reported with their position and a suggestion", "
                                                                   "[parameters.\"firm.price\"]\nmin = 1\nmax = 2\n"));
   CHECK_THAT(missing.what(), Catch::Contains("points"));
   CHECK_THAT(sweep_error(folder.path / "nowhere.toml").what(), Catch::Contains("does not exist"));
+  // Found by reasoning about the fuzzer's reach: a grid's size is checked before it is generated.
+  std::string huge = "scenario = \"base.toml\"\n";
+  for (const char* path : {"firm.price", "firm.unit_cost", "firm.fixed_cost", "adoption.innovation", "adoption.imitation"}) {
+    huge += fmt::format("[parameters.\"{}\"]\nmin = 0.0\nmax = 1.0\nlevels = 1000\n", path);
+  }
+  CHECK_THAT(sweep_error(folder.write("huge.toml", huge)).what(), Catch::Contains("at most 1000000"));
 }
