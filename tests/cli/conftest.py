@@ -2,6 +2,7 @@ import os
 import pathlib
 import subprocess
 
+import h5py
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -32,3 +33,17 @@ def small(tmp_path):
         "[simulation]\nquarters = 12\nreplicates = 2\n[market]\npopulation = 9000\n"
     )
     return path
+
+
+def assert_same_datasets(left_path, right_path):
+    """Every dataset of the left file is in the right one with the same bytes (strings by value)."""
+    with h5py.File(left_path, "r") as a, h5py.File(right_path, "r") as b:
+        names = []
+        a.visit(lambda name: names.append(name) if isinstance(a[name], h5py.Dataset) else None)
+        assert len(names) > 10
+        for name in names:
+            left, right = a[name][()], b[name][()]
+            if left.dtype.kind == "O":  # variable-length strings: compare values, not pointers
+                assert left.tolist() == right.tolist(), name
+            else:
+                assert left.tobytes() == right.tobytes(), name

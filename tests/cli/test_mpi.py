@@ -3,25 +3,11 @@ import os
 import shutil
 import subprocess
 
-import h5py
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, assert_same_datasets
 
 MPI_BINARY = os.environ.get("FULCRUM_MPI_BINARY", str(ROOT / "build" / "fulcrum-mpi"))
-
-
-def same_datasets(left_path, right_path):
-    with h5py.File(left_path, "r") as a, h5py.File(right_path, "r") as b:
-        names = []
-        a.visit(lambda name: names.append(name) if isinstance(a[name], h5py.Dataset) else None)
-        assert names
-        for name in names:
-            left, right = a[name][()], b[name][()]
-            if left.dtype.kind == "O":
-                assert left.tolist() == right.tolist(), name
-            else:
-                assert left.tobytes() == right.tobytes(), name
 
 
 @pytest.mark.skipif(not os.path.exists(MPI_BINARY) or not shutil.which("mpirun"), reason="built without MPI")
@@ -39,7 +25,7 @@ def test_mpi_sweep_equals_the_threaded_sweep(fulcrum, tmp_path, ranks):
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert not (tmp_path / f"mpi{ranks}.h5.parts").exists()
-    same_datasets(threaded, spread)
+    assert_same_datasets(threaded, spread)
 
 
 @pytest.mark.skipif(not os.path.exists(MPI_BINARY) or not shutil.which("mpirun"), reason="built without MPI")
