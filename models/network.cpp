@@ -242,7 +242,8 @@ std::vector<std::uint32_t> locality_order(const SocialNetwork& network, VertexOr
     for (std::size_t v = 0; v < n; ++v) {
       for (const auto u : network.neighbours_of(static_cast<std::int64_t>(v))) pairs.emplace_back(static_cast<std::uint32_t>(v), u);
     }
-    const BoostCsr graph(boost::edges_are_sorted, pairs.begin(), pairs.end(), n);
+    // Vertices fit 32 bits: market.population is at most 10^8.
+    const BoostCsr graph(boost::edges_are_sorted, pairs.begin(), pairs.end(), static_cast<std::uint32_t>(n));
     pairs.clear();
     pairs.shrink_to_fit();
     result.resize(n);
