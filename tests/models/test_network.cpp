@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
@@ -172,7 +174,7 @@ TEST_CASE("locality orders relabel the same graph and narrow its bandwidth", "[n
 }
 
 TEST_CASE("an edge list is read with clear errors", "[network]") {
-  const auto path = std::filesystem::temp_directory_path() / "fulcrum-test-edges.txt";
+  const auto path = std::filesystem::temp_directory_path() / ("fulcrum-test-edges-" + std::to_string(::getpid()) + ".txt");
   std::ofstream(path) << "# a triangle and a tail\n0 1\n1 2\n2 0   # closing\n\n2 3\n";
   const auto edges = read_edge_list(path.string(), 4);
   CHECK(edges.size() == 4);

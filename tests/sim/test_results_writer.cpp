@@ -1,4 +1,5 @@
 #include <hdf5.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -39,7 +40,7 @@ std::string read_string_attribute(hid_t owner, const char* name) {
 }  // namespace
 
 TEST_CASE("results are written in schema v1 and read back exactly", "[results]") {
-  const fs::path folder = fs::temp_directory_path() / "fulcrum-test-writer";
+  const fs::path folder = fs::temp_directory_path() / ("fulcrum-test-writer-" + std::to_string(::getpid()));
   fs::remove_all(folder);
   fs::create_directories(folder);
   const fs::path path = folder / "run.h5";
@@ -86,7 +87,7 @@ TEST_CASE("an output path that is a directory or in a missing folder is refused 
 }
 
 TEST_CASE("an existing file is replaced only once the new one is complete", "[results]") {
-  const fs::path folder = fs::temp_directory_path() / "fulcrum-test-replace";
+  const fs::path folder = fs::temp_directory_path() / ("fulcrum-test-replace-" + std::to_string(::getpid()));
   fs::remove_all(folder);
   fs::create_directories(folder);
   const fs::path path = folder / "run.h5";

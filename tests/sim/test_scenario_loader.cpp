@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -13,7 +15,7 @@ namespace {
 // A scratch folder per test case, removed afterwards.
 struct ScratchFolder {
   fs::path path;
-  explicit ScratchFolder(const std::string& name) : path(fs::temp_directory_path() / ("fulcrum-test-" + name)) {
+  explicit ScratchFolder(const std::string& name) : path(fs::temp_directory_path() / ("fulcrum-test-" + name + "-" + std::to_string(::getpid()))) {
     fs::remove_all(path);
     fs::create_directories(path);
   }

@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
@@ -16,7 +18,8 @@ namespace fs = std::filesystem;
 namespace {
 
 struct SweepFolder {
-  fs::path path = fs::temp_directory_path() / "fulcrum-test-sweeps";
+  // One folder per process: ctest runs test cases in parallel processes.
+  fs::path path = fs::temp_directory_path() / ("fulcrum-test-sweeps-" + std::to_string(::getpid()));
   SweepFolder() {
     fs::remove_all(path);
     fs::create_directories(path);
