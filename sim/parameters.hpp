@@ -42,6 +42,9 @@ struct ParameterSpec {
 
 const std::vector<ParameterSpec>& parameter_registry();
 const ParameterSpec* find_parameter(std::string_view path);
+// Levenshtein distance: insertions, deletions and substitutions turning `a` into `b`.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
 // The registered path closest to `path` (edit distance), for "did you mean" messages.
 std::string closest_parameter(std::string_view path);
 // True when `prefix` names a table of parameters ("firm" for "firm.price").

@@ -33,6 +33,8 @@ class Handle {
   }
   Handle(const Handle&) = delete;
   Handle& operator=(const Handle&) = delete;
+  Handle(Handle&& other) noexcept : id_(other.id_), close_(other.close_) { other.id_ = -1; }
+  Handle& operator=(Handle&&) = delete;
   ~Handle() {
     if (id_ >= 0) close_(id_);
   }
@@ -52,10 +54,16 @@ void check(herr_t status, const std::string& what) {
   if (status < 0) throw RuntimeFailure(fmt::format("HDF5 could not {}", what));
 }
 
-void write_string_attribute(hid_t owner, const char* name, const std::string& value) {
+// Variable-length UTF-8 strings, the type of every text attribute and text column we write or read.
+Handle utf8_string_type() {
   Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "copy the string type");
   check(H5Tset_size(type, H5T_VARIABLE), "size a string type");
   check(H5Tset_cset(type, H5T_CSET_UTF8), "set UTF-8");
+  return type;
+}
+
+void write_string_attribute(hid_t owner, const char* name, const std::string& value) {
+  Handle type = utf8_string_type();
   Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create a scalar dataspace");
   Handle attribute(H5Acreate2(owner, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
                    fmt::format("create attribute {}", name));
@@ -112,9 +120,7 @@ void write_coordinates(hid_t file, const EnsembleResults& results) {
   write_index("quarter", results.quarters_recorded);
 
   const auto write_names = [&](const char* name, const std::vector<std::string>& values) {
-    Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "copy the string type");
-    check(H5Tset_size(type, H5T_VARIABLE), "size a string type");
-    check(H5Tset_cset(type, H5T_CSET_UTF8), "set UTF-8");
+    Handle type = utf8_string_type();
     std::vector<const char*> pointers;
     for (const auto& value : values) pointers.push_back(value.c_str());
     const hsize_t dims[1] = {pointers.size()};
@@ -149,9 +155,7 @@ void write_design(hid_t file, const EnsembleResults& results) {
                  "create /design/values");
   check(H5Dwrite(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "write /design/values");
   write_string_attribute(dataset, "dimensions", "point,parameter");
-  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "copy the string type");
-  check(H5Tset_size(type, H5T_VARIABLE), "size a string type");
-  check(H5Tset_cset(type, H5T_CSET_UTF8), "set UTF-8");
+  Handle type = utf8_string_type();
   std::vector<const char*> names;
   for (const auto& name : results.design_parameters) names.push_back(name.c_str());
   const hsize_t name_dims[1] = {names.size()};
@@ -190,9 +194,7 @@ void write_events(hid_t file, const EnsembleResults& results) {
       check(H5Dwrite(dataset, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), fmt::format("write /events/{}", name));
     }
   };
-  Handle text_type(H5Tcopy(H5T_C_S1), H5Tclose, "copy the string type");
-  check(H5Tset_size(text_type, H5T_VARIABLE), "size a string type");
-  check(H5Tset_cset(text_type, H5T_CSET_UTF8), "set UTF-8");
+  Handle text_type = utf8_string_type();
   column("point", H5T_STD_I64LE, H5T_NATIVE_INT64, points.data());
   column("replicate", H5T_STD_I64LE, H5T_NATIVE_INT64, replicates.data());
   column("quarter", H5T_STD_I64LE, H5T_NATIVE_INT64, quarters.data());
@@ -356,9 +358,7 @@ Trajectory read_run(const fs::path& path, std::int64_t quarters_recorded, std::i
     check(H5Dread(firm_set, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, firm_index.data()), "read events");
     Handle amount_set(H5Dopen2(file, "events/amount", H5P_DEFAULT), H5Dclose, "open events/amount");
     check(H5Dread(amount_set, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, amounts.data()), "read events");
-    Handle text_type(H5Tcopy(H5T_C_S1), H5Tclose, "copy the string type");
-    check(H5Tset_size(text_type, H5T_VARIABLE), "size a string type");
-    check(H5Tset_cset(text_type, H5T_CSET_UTF8), "set UTF-8");
+    Handle text_type = utf8_string_type();
     Handle kind_set(H5Dopen2(file, "events/kind", H5P_DEFAULT), H5Dclose, "open events/kind");
     check(H5Dread(kind_set, text_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, kinds.data()), "read events");
     Handle text_set(H5Dopen2(file, "events/text", H5P_DEFAULT), H5Dclose, "open events/text");

@@ -34,25 +34,9 @@ SourceLocation at_key(const toml::key& key, const fs::path& file) {
 
 template <std::size_t N>
 std::string closest(std::string_view key, const std::string_view (&candidates)[N]) {
-  std::string best;
-  std::size_t best_distance = 1000;
-  for (const auto candidate : candidates) {
-    // Edit distance, small strings: the classic two-row dynamic programme.
-    std::vector<std::size_t> previous(candidate.size() + 1), current(candidate.size() + 1);
-    std::iota(previous.begin(), previous.end(), 0);
-    for (std::size_t i = 1; i <= key.size(); ++i) {
-      current[0] = i;
-      for (std::size_t j = 1; j <= candidate.size(); ++j) {
-        current[j] = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (key[i - 1] == candidate[j - 1] ? 0 : 1)});
-      }
-      std::swap(previous, current);
-    }
-    if (previous[candidate.size()] < best_distance) {
-      best_distance = previous[candidate.size()];
-      best = candidate;
-    }
-  }
-  return best;
+  return std::string(*std::min_element(std::begin(candidates), std::end(candidates), [&](auto a, auto b) {
+    return edit_distance(key, a) < edit_distance(key, b);
+  }));
 }
 
 double number(const toml::node& node, const std::string& path, const fs::path& file) {
