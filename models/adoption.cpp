@@ -33,29 +33,38 @@ double adoption_hazard(const AdoptionChoice& choice, std::size_t segment, double
   return hazard;
 }
 
-void adopt_block(CustomerState& customers, CustomerRange range, double dt, const AdoptionSignal& signal,
+void adopt_block(CustomerState& customers, CustomerRange range, double dt, const Hearing& signal,
                  const AdoptionChoice& choice, int quarter, RandomEngine& engine, std::vector<FirmTally>& tallies) {
   std::vector<double> weights;
-  // On the complete graph every prospect of a segment hears the same thing: one hazard per segment.
+  // A prospect that hears nothing (or only complaints: the signal counts from 0) has its segment's
+  // innovation-only hazard, the same for all of them: worked out once, with the very same arithmetic.
+  // On the complete graph every prospect of a segment hears the same thing, so that is all there is.
+  const double common_signal =
+      signal.network.mean_field ? neighbour_mean(signal, 0) : 0.0;
   std::vector<double> segment_hazard(choice.segments, 0.0);
+  std::vector<double> segment_probability(choice.segments, 0.0);
   std::vector<std::vector<double>> segment_weights(choice.segments);
-  if (signal.network.mean_field) {
-    const double heard = neighbour_mean(signal.network, signal.voice, 0, signal.market_total);
-    for (std::size_t s = 0; s < choice.segments; ++s) segment_hazard[s] = adoption_hazard(choice, s, heard, segment_weights[s]);
+  for (std::size_t s = 0; s < choice.segments; ++s) {
+    segment_hazard[s] = adoption_hazard(choice, s, common_signal, segment_weights[s]);
+    segment_probability[s] = -std::expm1(-segment_hazard[s] * dt);
   }
+  const std::uint8_t* status = customers.status.data();
+  const std::uint16_t* segment_of = customers.segment.data();
   for (Eigen::Index i = range.begin; i < range.end; ++i) {
     const double draw = uniform01(engine);
-    if (customers.status[i] != customer_status::prospect) continue;
-    const std::uint16_t segment = customers.segment[i];
-    double hazard = 0;
-    const std::vector<double>* firm_weights = &weights;
-    if (signal.network.mean_field) {
-      hazard = segment_hazard[segment];
-      firm_weights = &segment_weights[segment];
-    } else {
-      hazard = adoption_hazard(choice, segment, neighbour_mean(signal.network, signal.voice, i, signal.market_total), weights);
+    if (status[i] != customer_status::prospect) continue;
+    const std::uint16_t segment = segment_of[i];
+    double hazard = segment_hazard[segment];
+    double probability = segment_probability[segment];
+    const std::vector<double>* firm_weights = &segment_weights[segment];
+    if (!signal.network.mean_field) {
+      const double heard = neighbour_mean(signal, i);
+      if (heard > 0) {  // max(0, signal) in adoption_hazard: anything else is the common case above
+        hazard = adoption_hazard(choice, segment, heard, weights);
+        probability = -std::expm1(-hazard * dt);
+        firm_weights = &weights;
+      }
     }
-    const double probability = -std::expm1(-hazard * dt);
     if (draw >= probability) continue;
     // Below the adoption probability the draw is uniform again: it picks the firm too.
     std::vector<double> shares(*firm_weights);

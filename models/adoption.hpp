@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "models/network.hpp"
+#include "models/word_of_mouth.hpp"
 #include "sim/customer_state.hpp"
 #include "sim/rng.hpp"
 #include "sim/scenario.hpp"
@@ -26,14 +27,6 @@ struct JoiningTerms {
 // Makes `customer` an active customer on `terms` from `quarter` on.
 void join(CustomerState& customers, Eigen::Index customer, const JoiningTerms& terms, int quarter);
 
-// What a block of prospects hears: each customer's voice (exposure + sentiment) and, for the complete
-// graph, the market's total voice.
-struct AdoptionSignal {
-  const SocialNetwork& network;
-  std::span<const float> voice;
-  double market_total;
-};
-
 // What prospects choose between this sub-step.
 struct AdoptionChoice {
   std::span<const double> firm_shares;          // [segment * firms + firm]: logit choice probabilities
@@ -51,7 +44,7 @@ double adoption_hazard(const AdoptionChoice& choice, std::size_t segment, double
 // One adoption sub-step over a block: a prospect adopts with probability 1 - exp(-hazard * dt), and
 // joins firm k with probability proportional to its part of the hazard. One uniform per customer,
 // prospect or not, serves both draws (common random numbers across scenarios). `tallies` by tally_cell.
-void adopt_block(CustomerState& customers, CustomerRange range, double dt, const AdoptionSignal& signal,
+void adopt_block(CustomerState& customers, CustomerRange range, double dt, const Hearing& signal,
                  const AdoptionChoice& choice, int quarter, RandomEngine& engine, std::vector<FirmTally>& tallies);
 
 }  // namespace fulcrum

@@ -31,7 +31,7 @@ double issue_impact(int resolved, int unresolved, const IssueParameters& issues)
 
 void perceive_block(CustomerState& customers, CustomerRange range, std::span<const Segment> segments,
                     const WordOfMouthParameters& word_of_mouth, const IssueParameters& issues,
-                    const WordOfMouthHeard& heard, const std::vector<Offer>& offers, RandomEngine& engine,
+                    const Hearing& heard, const std::vector<Offer>& offers, RandomEngine& engine,
                     std::vector<FirmTally>& tallies) {
   for (Eigen::Index i = range.begin; i < range.end; ++i) {
     const double resolution_draw = uniform01(engine);
@@ -47,7 +47,7 @@ void perceive_block(CustomerState& customers, CustomerRange range, std::span<con
     const double expectation = customers.expectation[i];
     const double surprise = experience - expectation;
     const double word_of_mouth_shift =
-        word_of_mouth.satisfaction_influence * neighbour_mean(heard.network, heard.sentiment, i, heard.market_total);
+        word_of_mouth.satisfaction_influence * neighbour_mean(heard, i);
     const double target = satisfaction_target(experience, expectation, word_of_mouth_shift, parameters);
     const double satisfaction = next_satisfaction(customers.satisfaction[i], target, parameters);
     customers.satisfaction[i] = static_cast<float>(satisfaction);

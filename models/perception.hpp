@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "models/network.hpp"
+#include "models/word_of_mouth.hpp"
 #include "sim/customer_state.hpp"
 #include "sim/rng.hpp"
 #include "sim/scenario.hpp"
@@ -29,13 +30,6 @@ double experience_of(const Offer& offer, double value_fit, double reference_pric
 void draw_value_fit(CustomerState& customers, CustomerRange range, std::span<const Segment> segments,
                     RandomEngine& engine);
 
-// Net word of mouth a block of customers hears: each customer's sentiment and the market's total.
-struct WordOfMouthHeard {
-  const SocialNetwork& network;
-  std::span<const float> sentiment;
-  double market_total;
-};
-
 // Value points this quarter's issues take from experience.
 double issue_impact(int resolved, int unresolved, const IssueParameters& issues);
 
@@ -45,7 +39,7 @@ double issue_impact(int resolved, int unresolved, const IssueParameters& issues)
 // earns some trust back (service recovery). Resolved tickets are counted in `tallies` by tally_cell.
 void perceive_block(CustomerState& customers, CustomerRange range, std::span<const Segment> segments,
                     const WordOfMouthParameters& word_of_mouth, const IssueParameters& issues,
-                    const WordOfMouthHeard& heard, const std::vector<Offer>& offers, RandomEngine& engine,
+                    const Hearing& heard, const std::vector<Offer>& offers, RandomEngine& engine,
                     std::vector<FirmTally>& tallies);
 
 }  // namespace fulcrum

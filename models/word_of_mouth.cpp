@@ -1,15 +1,12 @@
 #include "models/word_of_mouth.hpp"
 
+#include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
+#include <limits>
 
 namespace fulcrum {
-
-NpsCategory nps_category(double satisfaction) {
-  const double score = std::round(satisfaction);
-  if (score >= 9.0) return NpsCategory::promoter;
-  if (score <= 6.0) return NpsCategory::detractor;
-  return NpsCategory::passive;
-}
 
 Voice voice_of(std::uint8_t status, double satisfaction, const WordOfMouthParameters& word_of_mouth) {
   if (status == customer_status::prospect) return {0.0f, 0.0f};
@@ -23,29 +20,90 @@ Voice voice_of(std::uint8_t status, double satisfaction, const WordOfMouthParame
   return {1.0f, static_cast<float>(sentiment)};
 }
 
-VoiceTotals voice_block(const CustomerState& customers, CustomerRange range,
-                        const WordOfMouthParameters& word_of_mouth, std::span<float> to_prospects,
-                        std::span<float> to_customers) {
-  VoiceTotals totals;
-  for (Eigen::Index i = range.begin; i < range.end; ++i) {
-    const Voice voice = voice_of(customers.status[i], customers.satisfaction[i], word_of_mouth);
-    const auto index = static_cast<std::size_t>(i);
-    to_prospects[index] = voice.exposure + voice.sentiment;
-    to_customers[index] = voice.sentiment;
-    totals.to_prospects += to_prospects[index];
-    totals.to_customers += to_customers[index];
+std::array<Voice, kVoiceKeys> voice_table(const WordOfMouthParameters& word_of_mouth) {
+  constexpr std::array<float, 3> kSatisfactionOf{0.0f, 7.0f, 10.0f};  // a detractor, a passive, a promoter
+  std::array<Voice, kVoiceKeys> table{};
+  for (std::uint8_t status = 0; status < 3; ++status) {
+    for (const float satisfaction : kSatisfactionOf) {
+      table[voice_key(status, satisfaction)] = voice_of(status, satisfaction, word_of_mouth);
+    }
   }
-  return totals;
+  return table;
 }
 
-double neighbour_mean(const SocialNetwork& network, std::span<const float> values, std::int64_t customer,
-                      double market_total) {
-  if (network.mean_field) return market_total / static_cast<double>(network.vertices);
-  const auto neighbours = network.neighbours_of(customer);
-  if (neighbours.empty()) return 0.0;
-  double sum = 0.0;
-  for (const auto neighbour : neighbours) sum += values[neighbour];
-  return sum / static_cast<double>(neighbours.size());
+std::optional<int> exact_voice_shift(std::span<const float> voices, std::int64_t max_degree) {
+  int shift = 0;
+  double largest = 0;
+  for (const float voice : voices) {
+    if (voice == 0.0f) continue;
+    if (!std::isfinite(voice)) return std::nullopt;
+    int exponent = 0;
+    const double fraction = std::frexp(static_cast<double>(voice), &exponent);  // voice = fraction * 2^exponent
+    // A float's fraction has at most 24 significant bits: times 2^53 it is an exact integer whose
+    // trailing zeros say where the voice's last bit sits.
+    const auto mantissa = static_cast<std::uint64_t>(std::fabs(std::ldexp(fraction, 53)));
+    const int lowest_bit = exponent - 53 + std::countr_zero(mantissa);
+    shift = std::max(shift, -lowest_bit);
+    largest = std::max(largest, std::fabs(static_cast<double>(voice)));
+  }
+  const double largest_fixed = std::ldexp(largest, shift);
+  if (largest_fixed > static_cast<double>(std::numeric_limits<std::int32_t>::max())) return std::nullopt;
+  if (largest_fixed * static_cast<double>(std::max<std::int64_t>(1, max_degree)) >= 0x1p53) return std::nullopt;
+  return shift;
+}
+
+namespace {
+
+Audience make_audience(const std::array<float, kVoiceKeys>& voices, std::int64_t max_degree, bool mean_field) {
+  Audience audience;
+  audience.voice = voices;
+  const std::optional<int> shift = mean_field ? std::nullopt : exact_voice_shift(voices, max_degree);
+  if (!shift) return audience;
+  audience.exact = true;
+  audience.unit = std::ldexp(1.0, -*shift);
+  for (std::size_t key = 0; key < kVoiceKeys; ++key) {
+    audience.fixed[key] = static_cast<std::int32_t>(std::ldexp(static_cast<double>(voices[key]), *shift));
+  }
+  return audience;
+}
+
+std::int64_t max_degree(const SocialNetwork& network) {
+  std::int64_t largest = 0;
+  for (std::int64_t v = 0; !network.mean_field && v < network.vertices; ++v) largest = std::max(largest, network.degree(v));
+  return largest;
+}
+
+}  // namespace
+
+Audience make_audience(const std::array<float, kVoiceKeys>& voices, const SocialNetwork& network) {
+  return make_audience(voices, max_degree(network), network.mean_field);
+}
+
+Audiences make_audiences(const WordOfMouthParameters& word_of_mouth, const SocialNetwork& network) {
+  std::array<float, kVoiceKeys> to_prospects{};
+  std::array<float, kVoiceKeys> to_customers{};
+  const std::array<Voice, kVoiceKeys> table = voice_table(word_of_mouth);
+  for (std::size_t key = 0; key < kVoiceKeys; ++key) {
+    to_prospects[key] = table[key].exposure + table[key].sentiment;
+    to_customers[key] = table[key].sentiment;
+  }
+  const std::int64_t degree = max_degree(network);
+  return {make_audience(to_prospects, degree, network.mean_field), make_audience(to_customers, degree, network.mean_field)};
+}
+
+VoiceTotals voice_block(const CustomerState& customers, CustomerRange range, const Audiences& audiences,
+                        std::span<std::uint8_t> voice_keys, bool with_totals) {
+  const std::uint8_t* status = customers.status.data();
+  const float* satisfaction = customers.satisfaction.data();
+  for (Eigen::Index i = range.begin; i < range.end; ++i) voice_keys[static_cast<std::size_t>(i)] = voice_key(status[i], satisfaction[i]);
+  VoiceTotals totals;
+  if (!with_totals) return totals;
+  for (Eigen::Index i = range.begin; i < range.end; ++i) {
+    const std::uint8_t key = voice_keys[static_cast<std::size_t>(i)];
+    totals.to_prospects += audiences.prospects.voice[key];
+    totals.to_customers += audiences.customers.voice[key];
+  }
+  return totals;
 }
 
 }  // namespace fulcrum

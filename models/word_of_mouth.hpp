@@ -2,8 +2,11 @@
 // Word of mouth (seed 004): customers are promoters, passives or detractors by the NPS convention;
 // every adopter exposes its neighbours to the product (the Bass imitation term), promoters add positive
 // word of mouth and detractors negative word of mouth, each with its own reach and weight.
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
+#include <vector>
 
 #include "models/network.hpp"
 #include "sim/customer_state.hpp"
@@ -15,7 +18,13 @@ enum class NpsCategory : std::uint8_t { detractor, passive, promoter };
 
 // The 0-10 "would you recommend us" score is satisfaction rounded to a whole point: promoters answer
 // 9-10, passives 7-8, detractors 0-6 (Reichheld 2003).
-NpsCategory nps_category(double satisfaction);
+// Rounding half away from zero, round(s) >= 9 is s >= 8.5 and round(s) <= 6 is s < 6.5: two
+// comparisons instead of a call to round() in the hottest loops (NaN is a passive either way).
+inline NpsCategory nps_category(double satisfaction) {
+  if (satisfaction >= 8.5) return NpsCategory::promoter;
+  if (satisfaction < 6.5) return NpsCategory::detractor;
+  return NpsCategory::passive;
+}
 
 // What one customer's word does to a neighbour, in units of one adopter's plain exposure.
 struct Voice {
@@ -25,19 +34,85 @@ struct Voice {
 
 Voice voice_of(std::uint8_t status, double satisfaction, const WordOfMouthParameters& word_of_mouth);
 
-// Fills, for a block of customers, what each says to prospects (exposure + sentiment) and to customers
-// (sentiment), and returns the block's totals of both, for the complete graph.
+// A customer's voice is one of nine, keyed by status * 3 + NPS category (detractor 0, passive 1,
+// promoter 2): a byte per customer is all a sub-step has to write, and all a neighbour has to read
+// (a million customers' keys fit in a core's L2 cache; their voices as floats would not).
+constexpr std::size_t kVoiceKeys = 9;
+
+inline std::uint8_t voice_key(std::uint8_t status, float satisfaction) {
+  const NpsCategory category = nps_category(satisfaction);
+  return static_cast<std::uint8_t>(status * 3U + (category == NpsCategory::promoter    ? 2U
+                                                  : category == NpsCategory::detractor ? 0U
+                                                                                       : 1U));
+}
+
+// The voices, by key.
+std::array<Voice, kVoiceKeys> voice_table(const WordOfMouthParameters& word_of_mouth);
+
+// What one audience hears from a voice key: prospects hear exposure + sentiment, customers sentiment.
+// The voices are a handful of floats. When each is an integer multiple of 2^-shift and a
+// neighbourhood's sum of those integers stays below 2^53, the integer sum is exact: the very double
+// that adding the floats in neighbour order gives, bit for bit, without a floating-point latency chain.
+struct Audience {
+  std::array<float, kVoiceKeys> voice{};
+  std::array<std::int32_t, kVoiceKeys> fixed{};  // voice * 2^shift, when exact
+  double unit = 1.0;                             // 2^-shift
+  bool exact = false;
+};
+
+// The smallest shift that makes every one of `voices` an integer multiple of 2^-shift, when those
+// integers fit 32 bits and `max_degree` of them sum exactly in a double; nothing otherwise.
+std::optional<int> exact_voice_shift(std::span<const float> voices, std::int64_t max_degree);
+
+// An audience hearing `voices` (by key) over `network`, in exact integers whenever they can be (never on
+// the complete graph, which hears the market's total instead of neighbours).
+Audience make_audience(const std::array<float, kVoiceKeys>& voices, const SocialNetwork& network);
+
+struct Audiences {
+  Audience prospects;
+  Audience customers;
+};
+Audiences make_audiences(const WordOfMouthParameters& word_of_mouth, const SocialNetwork& network);
+
+// Sets, for a block of customers, each one's voice key; returns the block's totals of what prospects
+// and customers hear when `with_totals` (only the complete graph needs them; zero otherwise).
 struct VoiceTotals {
   double to_prospects = 0;
   double to_customers = 0;
 };
-VoiceTotals voice_block(const CustomerState& customers, CustomerRange range,
-                        const WordOfMouthParameters& word_of_mouth, std::span<float> to_prospects,
-                        std::span<float> to_customers);
+VoiceTotals voice_block(const CustomerState& customers, CustomerRange range, const Audiences& audiences,
+                        std::span<std::uint8_t> voice_keys, bool with_totals);
 
-// Mean of `values` over the customer's neighbours; on the complete graph, the mean over the whole
-// market, `market_total / vertices` (the Bass adopted fraction when values are exposures).
-double neighbour_mean(const SocialNetwork& network, std::span<const float> values, std::int64_t customer,
-                      double market_total);
+// What one audience hears this step: every customer's voice key, read through the audience's table.
+struct Hearing {
+  const SocialNetwork& network;
+  std::span<const std::uint8_t> voice_keys;
+  const Audience& audience;
+  double market_total;  // the complete graph's: the sum over the market of what this audience hears
+};
+
+// Mean of what the customer's neighbours say; on the complete graph, the mean over the whole market,
+// `market_total / vertices` (the Bass adopted fraction when voices are exposures). Inline: it is the
+// innermost loop of every sub-step. The float path adds in double in neighbour order: that order is
+// part of the results' identity, and the exact integer path reproduces it.
+inline double neighbour_mean(const Hearing& hearing, std::int64_t customer) {
+  const SocialNetwork& network = hearing.network;
+  if (network.mean_field) return hearing.market_total / static_cast<double>(network.vertices);
+  const std::uint64_t begin = network.offsets[static_cast<std::size_t>(customer)];
+  const std::uint64_t end = network.offsets[static_cast<std::size_t>(customer) + 1];
+  if (begin == end) return 0.0;
+  const std::uint32_t* neighbours = network.neighbours.data();
+  const std::uint8_t* keys = hearing.voice_keys.data();
+  if (hearing.audience.exact) {
+    const std::int32_t* fixed = hearing.audience.fixed.data();
+    std::int64_t sum = 0;
+    for (std::uint64_t e = begin; e < end; ++e) sum += fixed[keys[neighbours[e]]];
+    return static_cast<double>(sum) * hearing.audience.unit / static_cast<double>(end - begin);
+  }
+  const float* voice = hearing.audience.voice.data();
+  double sum = 0.0;
+  for (std::uint64_t e = begin; e < end; ++e) sum += voice[keys[neighbours[e]]];
+  return sum / static_cast<double>(end - begin);
+}
 
 }  // namespace fulcrum

@@ -122,8 +122,8 @@ VoiceTotals Simulation::listen() {
   std::vector<VoiceTotals> blocks(static_cast<std::size_t>(world_.blocks()));
   for_each_block(world_, [&](Eigen::Index block) {
     blocks[static_cast<std::size_t>(block)] =
-        voice_block(world_.customers, block_range(block, world_.customers.size()), world_.scenario->word_of_mouth,
-                    world_.voice_to_prospects, world_.voice_to_customers);
+        voice_block(world_.customers, block_range(block, world_.customers.size()), world_.audiences, world_.voice_keys,
+                    world_.market->network.mean_field);
   });
   VoiceTotals total;
   for (const auto& block : blocks) {
@@ -168,7 +168,7 @@ void Simulation::adoption_phase(BlockFlows& flows) {
   // What prospects hear is refreshed every sub-step: new adopters start talking at once.
   for (std::int64_t substep = 0; substep < substeps; ++substep) {
     const VoiceTotals totals = listen();
-    const AdoptionSignal signal{world_.market->network, world_.voice_to_prospects, totals.to_prospects};
+    const Hearing signal{world_.market->network, world_.voice_keys, world_.audiences.prospects, totals.to_prospects};
     for_each_block(world_, [&](Eigen::Index block) {
       RandomEngine stream = make_stream({stream_seed(world_), world_.replicate, StreamPurpose::adoption,
                                          static_cast<std::uint64_t>(world_.quarter),
@@ -211,7 +211,7 @@ void Simulation::perception_phase(BlockFlows& flows) {
                       firm.quarter.resolution_probability});
   }
   const VoiceTotals totals = listen();
-  const WordOfMouthHeard heard{world_.market->network, world_.voice_to_customers, totals.to_customers};
+  const Hearing heard{world_.market->network, world_.voice_keys, world_.audiences.customers, totals.to_customers};
   for_each_block(world_, [&](Eigen::Index block) {
     RandomEngine stream = make_stream({stream_seed(world_), world_.replicate, StreamPurpose::resolution,
                                        static_cast<std::uint64_t>(world_.quarter), 0, static_cast<std::uint64_t>(block)});

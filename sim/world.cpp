@@ -100,7 +100,7 @@ void check_finite(const World& world) {
 World make_world(const Scenario& scenario, const Market& market, std::uint64_t replicate, int threads) {
   const auto population = static_cast<std::size_t>(scenario.market.population);
   World world{&scenario, &market, replicate, threads, 0, CustomerState(scenario.market.population), {},
-              std::vector<float>(population), std::vector<float>(population)};
+              std::vector<std::uint8_t>(population), make_audiences(scenario.word_of_mouth, market.network)};
   for (const Scenario& firm_scenario : market.firm_scenarios) world.firms.push_back(make_firm(firm_scenario));
   for (std::size_t i = 0; i < population; ++i) world.customers.segment[static_cast<Eigen::Index>(i)] = market.segment_of[i];
 

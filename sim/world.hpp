@@ -7,6 +7,7 @@
 #include "models/adoption.hpp"
 #include "models/firm.hpp"
 #include "models/network.hpp"
+#include "models/word_of_mouth.hpp"
 #include "sim/customer_state.hpp"
 #include "sim/scenario.hpp"
 
@@ -35,9 +36,9 @@ struct World {
   int quarter = 0;
   CustomerState customers;
   std::vector<Firm> firms;  // firm 0 is the focal firm
-  // Scratch for word of mouth: what each customer says to prospects and to customers this step.
-  std::vector<float> voice_to_prospects;
-  std::vector<float> voice_to_customers;
+  // Word of mouth: what each customer says this step (its voice key), and how each audience hears it.
+  std::vector<std::uint8_t> voice_keys;
+  Audiences audiences;
 
   [[nodiscard]] Eigen::Index blocks() const { return block_count(customers.size()); }
   [[nodiscard]] std::size_t segment_count() const { return market->segments.size(); }

@@ -52,11 +52,12 @@ TEST_CASE("adopt_block turns only prospects into customers, on the joining terms
   customers.status[1] = customer_status::lapsed;
   const JoiningTerms terms{0, 7.5f, 7.0f, 0.6f, 20.0f, 3.0f};
   const SocialNetwork network = complete_graph(100);
-  const std::vector<float> voice(100, 0.0f);
+  const std::vector<std::uint8_t> silent_keys(100, 0);  // nobody says anything
+  const Audience silence;
   RandomEngine engine = make_stream({1, 0, StreamPurpose::adoption, 1, 0, 0});
   std::vector<FirmTally> tallies(1);
   const OneFirm firm({1000.0, 0.0}, {terms});
-  adopt_block(customers, {0, 100}, 1.0, {network, voice, 0.0}, firm.choice(), 5, engine, tallies);
+  adopt_block(customers, {0, 100}, 1.0, Hearing{network, silent_keys, silence, 0.0}, firm.choice(), 5, engine, tallies);
   CHECK(tallies[0].acquired == 98);
   CHECK(customers.status[1] == customer_status::lapsed);
   CHECK(customers.status[2] == customer_status::active);
@@ -74,11 +75,13 @@ TEST_CASE("on a graph, only prospects who hear something imitate", "[adoption]")
   const SocialNetwork network = network_from_edges(4, {{0, 1}, {1, 2}, {2, 3}});
   CustomerState customers(4);
   customers.status[0] = customer_status::active;
-  const std::vector<float> voice{1.0f, 0.0f, 0.0f, 0.0f};
+  Audience exposure;  // an active passive (voice key 4) is seen using the product, nothing more
+  exposure.voice[4] = 1.0f;
+  const std::vector<std::uint8_t> keys{4, 0, 0, 0};
   std::vector<FirmTally> tallies(1);
   RandomEngine engine = make_stream({2, 0, StreamPurpose::adoption, 1, 0, 0});
   const OneFirm firm({0.0, 1000.0}, {JoiningTerms{0, 5, 5, 0.5f, 1, 1}});
-  adopt_block(customers, {0, 4}, 1.0, {network, voice, 1.0}, firm.choice(), 1, engine, tallies);
+  adopt_block(customers, {0, 4}, 1.0, Hearing{network, keys, exposure, 1.0}, firm.choice(), 1, engine, tallies);
   CHECK(customers.status[1] == customer_status::active);  // half its neighbours talk: certain with q = 1000
   CHECK(customers.status[2] == customer_status::prospect);
   CHECK(customers.status[3] == customer_status::prospect);
@@ -90,11 +93,12 @@ TEST_CASE("adopters join on their own segment's terms and are counted by segment
   for (int i = 0; i < 6; ++i) customers.segment[i] = static_cast<std::uint16_t>(i % 2);
   const std::vector<JoiningTerms> terms{{0, 7.0f, 7.0f, 0.5f, 10.0f, 1.0f}, {0, 7.0f, 8.0f, 0.7f, 10.0f, 4.0f}};
   const SocialNetwork network = complete_graph(6);
-  const std::vector<float> voice(6, 0.0f);
+  const std::vector<std::uint8_t> silent_keys(6, 0);  // nobody says anything
+  const Audience silence;
   std::vector<FirmTally> tallies(2);
   RandomEngine engine = make_stream({5, 0, StreamPurpose::adoption, 1, 0, 0});
   const OneFirm firm({1000.0, 0.0}, terms);
-  adopt_block(customers, {0, 6}, 1.0, {network, voice, 0.0}, firm.choice(), 1, engine, tallies);
+  adopt_block(customers, {0, 6}, 1.0, Hearing{network, silent_keys, silence, 0.0}, firm.choice(), 1, engine, tallies);
   CHECK(tallies[0].acquired == 3);
   CHECK(tallies[1].acquired == 3);
   CHECK(customers.spend[1] == 4.0f);
@@ -111,10 +115,11 @@ TEST_CASE("adopt_block draws one number per customer whatever their status", "[a
   RandomEngine second = make_stream({9, 0, StreamPurpose::adoption, 1, 0, 0});
   const JoiningTerms terms{0, 5, 5, 0.5f, 1, 1};
   const SocialNetwork network = complete_graph(64);
-  const std::vector<float> voice(64, 0.0f);
+  const std::vector<std::uint8_t> silent_keys(64, 0);  // nobody says anything
+  const Audience silence;
   const OneFirm firm({0.7, 0.0}, {terms});
-  adopt_block(all_prospects, {0, 64}, 1.0, {network, voice, 0.0}, firm.choice(), 1, first, a);
-  adopt_block(some_active, {0, 64}, 1.0, {network, voice, 0.0}, firm.choice(), 1, second, b);
+  adopt_block(all_prospects, {0, 64}, 1.0, Hearing{network, silent_keys, silence, 0.0}, firm.choice(), 1, first, a);
+  adopt_block(some_active, {0, 64}, 1.0, Hearing{network, silent_keys, silence, 0.0}, firm.choice(), 1, second, b);
   for (int i = 30; i < 64; ++i) CHECK(all_prospects.status[i] == some_active.status[i]);
 }
 
@@ -122,14 +127,15 @@ TEST_CASE("prospects split between firms by their logit shares and Bass hazards"
   const Eigen::Index n = 60000;
   CustomerState customers(n);
   const SocialNetwork network = complete_graph(n);
-  const std::vector<float> voice(static_cast<std::size_t>(n), 0.0f);
+  const std::vector<std::uint8_t> silent_keys(static_cast<std::size_t>(n), 0);  // nobody says anything
+  const Audience silence;
   const std::vector<double> shares{0.25, 0.75};
   const std::vector<AdoptionParameters> hazards{{0.2, 0.0}, {0.2, 0.0}};
   const std::vector<JoiningTerms> terms{{0, 5, 5, 0.5f, 1, 1}, {1, 5, 5, 0.5f, 1, 1}};
   const AdoptionChoice choice{shares, hazards, terms, 2, 1};
   std::vector<FirmTally> tallies(2);
   RandomEngine engine = make_stream({3, 0, StreamPurpose::adoption, 1, 0, 0});
-  adopt_block(customers, {0, n}, 1.0, {network, voice, 0.0}, choice, 1, engine, tallies);
+  adopt_block(customers, {0, n}, 1.0, Hearing{network, silent_keys, silence, 0.0}, choice, 1, engine, tallies);
   const double adopted = static_cast<double>(tallies[0].acquired + tallies[1].acquired);
   const double p = 1 - std::exp(-0.2);
   CHECK(std::abs(adopted - p * n) < 5 * std::sqrt(p * (1 - p) * n));

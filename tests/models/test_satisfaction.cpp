@@ -86,13 +86,14 @@ TEST_CASE("perceive_block updates active customers only, against the expectation
   customers.value_fit << 0.0f, 0.0f;
   SocialNetwork complete;
   complete.vertices = 2;
-  const std::vector<float> sentiment{0.0f, -0.9f};
+  const std::vector<std::uint8_t> keys(2, 0);  // on the complete graph only the market's total counts
+  const Audience audience;
   const std::vector<Offer> offers{{7.0, 7.5, 20.0, 1.0}};
   customers.issues << 0, 0;
   const std::vector<Segment> segments{{"all", 1.0, parameters, default_scenario().churn}};
   RandomEngine engine = make_stream({1, 0, StreamPurpose::resolution, 1, 0, 0});
   std::vector<FirmTally> tallies(1);
-  perceive_block(customers, {0, 2}, segments, word_of_mouth, default_scenario().issues, {complete, sentiment, -0.9},
+  perceive_block(customers, {0, 2}, segments, word_of_mouth, default_scenario().issues, Hearing{complete, keys, audience, -0.9},
                  offers, engine, tallies);
   const double shift = word_of_mouth.satisfaction_influence * -0.45;  // the market's mean sentiment
   const double target = satisfaction_target(7.0, 8.0, shift, parameters);
@@ -115,7 +116,8 @@ TEST_CASE("issues take from experience: unresolved ones more; resolved ones earn
   const std::vector<Segment> segments{{"all", 1.0, parameters, default_scenario().churn}};
   SocialNetwork complete;
   complete.vertices = 3;
-  const std::vector<float> silence(3, 0.0f);
+  const std::vector<std::uint8_t> keys(3, 0);
+  const Audience silence;
   const auto live = [&](double resolution_probability) {
     CustomerState customers(3);
     customers.status.setConstant(customer_status::active);
@@ -128,7 +130,7 @@ TEST_CASE("issues take from experience: unresolved ones more; resolved ones earn
     customers.issues << 0, 2, 2;
     RandomEngine engine = make_stream({1, 0, StreamPurpose::resolution, 1, 0, 0});
     std::vector<FirmTally> tallies(1);
-    perceive_block(customers, {0, 3}, segments, default_scenario().word_of_mouth, issues, {complete, silence, 0.0},
+    perceive_block(customers, {0, 3}, segments, default_scenario().word_of_mouth, issues, Hearing{complete, keys, silence, 0.0},
                    {{7.0, 7.0, 20.0, resolution_probability}}, engine, tallies);
     return std::pair{customers, tallies[0].tickets_resolved};
   };

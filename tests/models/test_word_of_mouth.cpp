@@ -1,7 +1,10 @@
 #include <catch2/catch.hpp>
 
 #include "models/word_of_mouth.hpp"
+#include <cmath>
+
 #include "sim/parameters.hpp"
+#include "sim/rng.hpp"
 
 using namespace fulcrum;
 
@@ -49,10 +52,17 @@ TEST_CASE("one detractor cancels more imitation than one promoter adds", "[word_
   CustomerState customers(3);
   customers.status << customer_status::prospect, customer_status::active, customer_status::active;
   customers.satisfaction << 0.0f, 7.5f, 7.5f;
-  std::vector<float> to_prospects(3), to_customers(3);
+  // Both ways of hearing: exact integers, and floats added in neighbour order.
+  const Audiences audiences = make_audiences(wom, network);
+  REQUIRE(audiences.prospects.exact);
+  Audience as_floats = audiences.prospects;
+  as_floats.exact = false;
+  std::vector<std::uint8_t> keys(3);
   const auto heard = [&]() {
-    voice_block(customers, {0, 3}, wom, to_prospects, to_customers);
-    return neighbour_mean(network, to_prospects, 0, 0.0);
+    voice_block(customers, {0, 3}, audiences, keys, false);
+    const double exact = neighbour_mean(Hearing{network, keys, audiences.prospects, 0.0}, 0);
+    CHECK(exact == neighbour_mean(Hearing{network, keys, as_floats, 0.0}, 0));  // bit for bit
+    return exact;
   };
   const double passives = heard();
   CHECK(passives == Approx(1.0));  // two plain exposures over two neighbours
@@ -69,8 +79,55 @@ TEST_CASE("one detractor cancels more imitation than one promoter adds", "[word_
 TEST_CASE("the complete graph hears the market's mean", "[word_of_mouth]") {
   SocialNetwork complete;
   complete.vertices = 4;
-  const std::vector<float> values{1, 1, 0, 0};
-  CHECK(neighbour_mean(complete, values, 3, 2.0) == Approx(0.5));
+  const std::vector<std::uint8_t> keys(4, 0);
+  const Audience audience;
+  CHECK(neighbour_mean(Hearing{complete, keys, audience, 2.0}, 3) == Approx(0.5));
   const SocialNetwork isolated = network_from_edges(2, {});
-  CHECK(neighbour_mean(isolated, values, 0, 2.0) == 0.0);  // no neighbours, no word of mouth
+  CHECK(neighbour_mean(Hearing{isolated, keys, audience, 2.0}, 0) == 0.0);  // no neighbours, no word of mouth
+}
+
+TEST_CASE("integer word of mouth sums to the same double as the floats, bit for bit", "[word_of_mouth]") {
+  // Random graphs and random voice tables: whenever exact_voice_shift allows integers, every neighbour
+  // mean equals the float path's exactly; when it refuses, the voices could not be summed exactly.
+  boost::random::mt19937 engine(11);
+  int exact_trials = 0;
+  for (int trial = 0; trial < 200; ++trial) {
+    const std::int64_t n = 60;
+    std::vector<Edge> edges;
+    for (int e = 0; e < 300; ++e) edges.push_back({static_cast<std::uint32_t>(engine() % n), static_cast<std::uint32_t>(engine() % n)});
+    const SocialNetwork network = network_from_edges(n, edges);
+    std::vector<float> table;
+    for (int k = 0; k < 5; ++k) {
+      // Half the trials with voices of few significant bits (exact), half with full floats (mostly not).
+      const double scale = std::ldexp(1.0, static_cast<int>(engine() % 40) - 20);
+      const double coarse = std::round((uniform01(engine) - 0.5) * 4096.0) / 4096.0 * std::ldexp(1.0, static_cast<int>(engine() % 6));
+      table.push_back(static_cast<float>(trial % 2 == 0 ? coarse : (uniform01(engine) - 0.5) * scale));
+    }
+    std::array<float, kVoiceKeys> voices{};
+    for (std::size_t key = 0; key < kVoiceKeys; ++key) voices[key] = table[engine() % table.size()];
+    const Audience exact = make_audience(voices, network);
+    if (!exact.exact) continue;
+    ++exact_trials;
+    Audience as_floats = exact;
+    as_floats.exact = false;
+    std::vector<std::uint8_t> keys(static_cast<std::size_t>(n));
+    for (auto& key : keys) key = static_cast<std::uint8_t>(engine() % kVoiceKeys);
+    for (std::size_t key = 0; key < kVoiceKeys; ++key) {
+      REQUIRE(static_cast<double>(exact.fixed[key]) * exact.unit == static_cast<double>(voices[key]));
+    }
+    for (std::int64_t v = 0; v < n; ++v) {
+      REQUIRE(neighbour_mean(Hearing{network, keys, exact, 0.0}, v) == neighbour_mean(Hearing{network, keys, as_floats, 0.0}, v));
+    }
+  }
+  CHECK(exact_trials >= 100);  // every coarse trial, and perhaps some others
+  CHECK(exact_trials < 200);
+  // Voices too fine for 32-bit integers, or too many neighbours for 53 bits: floats.
+  CHECK(exact_voice_shift(std::vector<float>{1.0f, 1e-9f}, 10) == std::nullopt);
+  CHECK(exact_voice_shift(std::vector<float>{1.3f, -0.9f, 0.3f}, 10).has_value());
+  CHECK(exact_voice_shift(std::vector<float>{1.3f}, std::int64_t{1} << 40) == std::nullopt);
+  CHECK(exact_voice_shift(std::vector<float>{1.0f, 2.0f}, 10) == 0);
+  CHECK(exact_voice_shift(std::vector<float>{0.25f}, 10) == 2);
+  SocialNetwork complete;
+  complete.vertices = 4;
+  CHECK_FALSE(make_audience({1.0f}, complete).exact);  // the complete graph sums floats
 }

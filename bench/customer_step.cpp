@@ -1,0 +1,142 @@
+// The customer-step benchmark (issue 8): one process per configuration, so that peak memory is the
+// configuration's own. Prints one JSON object; bench/run_benchmarks.py runs the matrix and writes
+// bench/results/latest.md.
+//
+//   fulcrum_bench step SCENARIO [--set path=value]... [--threads T] [--output FILE.h5]
+//   fulcrum_bench triad [--megabytes M] [--threads T]
+//
+// `step` times, separately: building the market (network generation and vertex ordering), placing the
+// initial customers, stepping every quarter, and writing the HDF5 file. `triad` is a STREAM-style triad
+// a[i] = b[i] + s * c[i], the memory bandwidth the step is compared with.
+#include <sys/resource.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fmt/format.h>
+#include <string>
+#include <vector>
+
+#include "sim/error.hpp"
+#include "sim/results_writer.hpp"
+#include "sim/scenario_loader.hpp"
+#include "sim/simulation.hpp"
+#include "sim/world.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+double peak_rss_bytes() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) * 1024.0;
+}
+
+int run_step(const std::string& scenario_path, const std::vector<std::string>& sets, int threads,
+             const std::string& output) {
+  using namespace fulcrum;
+  const Scenario scenario = load_scenario(scenario_path, sets);
+  const double rss_before = peak_rss_bytes();
+
+  auto start = Clock::now();
+  const Market market = build_market(scenario);
+  const double market_seconds = seconds_since(start);
+  const double rss_after_market = peak_rss_bytes();
+
+  start = Clock::now();
+  Simulation simulation(scenario, market, 0, threads);
+  const double world_seconds = seconds_since(start);
+
+  start = Clock::now();
+  while (simulation.world().quarter < scenario.simulation.quarters) simulation.step();
+  const double step_seconds = seconds_since(start);
+  const double rss_after_steps = peak_rss_bytes();
+
+  double write_seconds = 0;
+  if (!output.empty()) {
+    EnsembleResults results;
+    results.scenario = scenario;
+    results.points = 1;
+    results.point_names = {"scenario"};
+    results.replicates = 1;
+    results.quarters_recorded = scenario.simulation.quarters + 1;
+    for (const Scenario& firm : market.firm_scenarios) results.firm_names.push_back(firm.firm.name);
+    for (const Segment& segment : market.segments) results.segment_names.push_back(segment.name);
+    results.runs.push_back(simulation.take_trajectory());
+    start = Clock::now();
+    std::filesystem::remove(output);
+    write_results(results, output);
+    write_seconds = seconds_since(start);
+  }
+
+  const double population = static_cast<double>(scenario.market.population);
+  const double updates = population * static_cast<double>(scenario.simulation.quarters);
+  fmt::print(
+      "{{\"kind\": \"step\", \"population\": {}, \"quarters\": {}, \"threads\": {}, \"directed_edges\": {}, "
+      "\"market_seconds\": {:.6f}, \"world_seconds\": {:.6f}, \"step_seconds\": {:.6f}, \"write_seconds\": {:.6f}, "
+      "\"updates_per_second\": {:.1f}, \"peak_rss_bytes\": {:.0f}, \"rss_before_market_bytes\": {:.0f}, "
+      "\"peak_rss_after_market_bytes\": {:.0f}, \"peak_rss_after_steps_bytes\": {:.0f}}}\n",
+      scenario.market.population, scenario.simulation.quarters, threads, market.network.neighbours.size(),
+      market_seconds, world_seconds, step_seconds, write_seconds, updates / step_seconds, peak_rss_bytes(), rss_before,
+      rss_after_market, rss_after_steps);
+  return 0;
+}
+
+int run_triad(double megabytes, int threads) {
+  // Three arrays of doubles, each well beyond the last-level cache; best of ten, as STREAM reports.
+  const auto n = static_cast<std::size_t>(megabytes * 1e6 / 8.0);
+  std::vector<double> a(n), b(n), c(n);
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (std::size_t i = 0; i < n; ++i) {  // first touch by the threads that use the pages
+    a[i] = 0.0;
+    b[i] = 1.0;
+    c[i] = 2.0;
+  }
+  double best = 1e300;
+  const double scalar = 3.0;
+  for (int trial = 0; trial < 10; ++trial) {
+    const auto start = Clock::now();
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (std::size_t i = 0; i < n; ++i) a[i] = b[i] + scalar * c[i];
+    best = std::min(best, seconds_since(start));
+  }
+  volatile double sink = a[n / 2];  // keeps the triad from being optimised away
+  (void)sink;
+  // STREAM counts 24 bytes per element (two reads, one write), not the write-allocate read.
+  fmt::print("{{\"kind\": \"triad\", \"threads\": {}, \"array_bytes\": {}, \"seconds\": {:.6f}, \"bytes_per_second\": {:.1f}}}\n",
+             threads, n * 8, best, 24.0 * static_cast<double>(n) / best);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"fulcrum customer-step benchmark"};
+  app.require_subcommand(1);
+  auto* step = app.add_subcommand("step", "Time one run of a scenario, phase by phase");
+  std::string scenario;
+  std::vector<std::string> sets;
+  int threads = 1;
+  std::string output;
+  step->add_option("scenario", scenario, "Scenario file")->required();
+  step->add_option("--set", sets, "Override a parameter: path=value");
+  step->add_option("--threads", threads, "Threads")->check(CLI::Range(1, 1024));
+  step->add_option("--output", output, "Also write the results here, timed apart");
+  auto* triad = app.add_subcommand("triad", "STREAM-style triad bandwidth");
+  double megabytes = 800;
+  triad->add_option("--megabytes", megabytes, "Size of each of the three arrays")->check(CLI::Range(1.0, 100000.0));
+  triad->add_option("--threads", threads, "Threads")->check(CLI::Range(1, 1024));
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (*step) return run_step(scenario, sets, threads, output);
+    return run_triad(megabytes, threads);
+  } catch (const fulcrum::InputError& error) {
+    std::fprintf(stderr, "%s\n", error.what());
+    return 2;
+  }
+}
