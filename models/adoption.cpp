@@ -34,7 +34,8 @@ double adoption_hazard(const AdoptionChoice& choice, std::size_t segment, double
 }
 
 void adopt_block(CustomerState& customers, CustomerRange range, double dt, const Hearing& signal,
-                 const AdoptionChoice& choice, int quarter, RandomEngine& engine, std::vector<FirmTally>& tallies) {
+                 const AdoptionChoice& choice, int quarter, const CustomerDraws& draws, std::int64_t substep,
+                 std::vector<FirmTally>& tallies) {
   std::vector<double> weights;
   // A prospect that hears nothing (or only complaints: the signal counts from 0) has its segment's
   // innovation-only hazard, the same for all of them: worked out once, with the very same arithmetic.
@@ -51,7 +52,7 @@ void adopt_block(CustomerState& customers, CustomerRange range, double dt, const
   const std::uint8_t* status = customers.status.data();
   const std::uint16_t* segment_of = customers.segment.data();
   for (Eigen::Index i = range.begin; i < range.end; ++i) {
-    const double draw = uniform01(engine);
+    signal.network.prefetch_neighbours(i + SocialNetwork::kPrefetchDistance);
     if (status[i] != customer_status::prospect) continue;
     const std::uint16_t segment = segment_of[i];
     double hazard = segment_hazard[segment];
@@ -65,6 +66,7 @@ void adopt_block(CustomerState& customers, CustomerRange range, double dt, const
         firm_weights = &weights;
       }
     }
+    const double draw = draws.uniform(static_cast<std::uint64_t>(i), static_cast<std::uint64_t>(substep));
     if (draw >= probability) continue;
     // Below the adoption probability the draw is uniform again: it picks the firm too.
     std::vector<double> shares(*firm_weights);

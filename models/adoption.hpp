@@ -42,9 +42,10 @@ struct AdoptionChoice {
 double adoption_hazard(const AdoptionChoice& choice, std::size_t segment, double signal, std::vector<double>& weights);
 
 // One adoption sub-step over a block: a prospect adopts with probability 1 - exp(-hazard * dt), and
-// joins firm k with probability proportional to its part of the hazard. One uniform per customer,
-// prospect or not, serves both draws (common random numbers across scenarios). `tallies` by tally_cell.
+// joins firm k with probability proportional to its part of the hazard. A prospect's draw number
+// `substep` serves both (common random numbers across scenarios). `tallies` by tally_cell.
 void adopt_block(CustomerState& customers, CustomerRange range, double dt, const Hearing& signal,
-                 const AdoptionChoice& choice, int quarter, RandomEngine& engine, std::vector<FirmTally>& tallies);
+                 const AdoptionChoice& choice, int quarter, const CustomerDraws& draws, std::int64_t substep,
+                 std::vector<FirmTally>& tallies);
 
 }  // namespace fulcrum

@@ -1,6 +1,7 @@
 #include "models/churn.hpp"
 
 #include <algorithm>
+#include <array>
 #include <boost/random/beta_distribution.hpp>
 #include <cmath>
 #include <limits>
@@ -28,16 +29,17 @@ void draw_base_propensities(CustomerState& customers, CustomerRange range, std::
   }
 }
 
-void churn_block(CustomerState& customers, CustomerRange range, const ChurnContext& context, RandomEngine& engine,
+void churn_block(CustomerState& customers, CustomerRange range, const ChurnContext& context, const CustomerDraws& draws,
                  std::vector<FirmTally>& tallies) {
   const std::size_t segments = context.segments.size();
   const std::size_t firms = context.offers.size();
   std::vector<double> utilities(firms + 1);  // [0]: doing without; [1 + k]: switching to firm k
   for (Eigen::Index i = range.begin; i < range.end; ++i) {
-    const double life_draw = uniform01(engine);
-    const double churn_draw = uniform01(engine);
-    const double choice_draw = uniform01(engine);
     if (customers.status[i] != customer_status::active) continue;
+    const std::array<double, 4> draw = draws(static_cast<std::uint64_t>(i));
+    const double life_draw = draw[0];
+    const double churn_draw = draw[1];
+    const double choice_draw = draw[2];
     const std::uint16_t segment_index = customers.segment[i];
     const Segment& segment = context.segments[segment_index];
     const CustomerParameters& parameters = segment.customers;

@@ -43,9 +43,10 @@ struct ChurnContext {
 
 // Active customers in the block meet life events, then churn with their hazard, lowered by the lock-in
 // of switching costs and raised by a rival's better offer; a churner lapses or switches to a rival by logit choice against the outside option.
-// Customers of a closed firm all move. Three uniforms per customer, active or not (common random
-// numbers). `tallies` is indexed by tally_cell(firm, segment).
-void churn_block(CustomerState& customers, CustomerRange range, const ChurnContext& context, RandomEngine& engine,
+// Customers of a closed firm all move. Each active customer's first three `draws` decide its life event,
+// its churn and its choice, whatever the others do (common random numbers). `tallies` is indexed by
+// tally_cell(firm, segment).
+void churn_block(CustomerState& customers, CustomerRange range, const ChurnContext& context, const CustomerDraws& draws,
                  std::vector<FirmTally>& tallies);
 
 }  // namespace fulcrum

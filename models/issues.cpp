@@ -33,14 +33,14 @@ std::uint8_t binomial_by_inversion(std::uint8_t trials, double probability, doub
 }
 
 void issues_block(CustomerState& customers, CustomerRange range, std::span<const double> issue_rate,
-                  std::size_t segments, RandomEngine& engine, std::vector<FirmTally>& tallies) {
+                  std::size_t segments, const CustomerDraws& draws, std::vector<FirmTally>& tallies) {
   for (Eigen::Index i = range.begin; i < range.end; ++i) {
-    const double draw = uniform01(engine);
     if (customers.status[i] != customer_status::active) {
       customers.issues[i] = 0;
       continue;
     }
-    const std::uint8_t count = poisson_by_inversion(issue_rate[static_cast<std::size_t>(customers.firm[i])], draw);
+    const double rate = issue_rate[static_cast<std::size_t>(customers.firm[i])];
+    const std::uint8_t count = rate > 0 ? poisson_by_inversion(rate, draws(static_cast<std::uint64_t>(i))[0]) : 0;
     customers.issues[i] = count;
     tallies[tally_cell(customers.firm[i], customers.segment[i], segments)].tickets_raised += count;
   }

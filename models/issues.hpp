@@ -16,8 +16,8 @@ std::uint8_t poisson_by_inversion(double mean, double uniform);
 std::uint8_t binomial_by_inversion(std::uint8_t trials, double probability, double uniform);
 
 // Every active customer of firm f meets Poisson(issue_rate[f]) issues this quarter; counted in
-// customers.issues and in the tallies (tickets_raised), by tally_cell. One uniform per customer.
+// customers.issues and in the tallies (tickets_raised), by tally_cell. Each one's first draw decides.
 void issues_block(CustomerState& customers, CustomerRange range, std::span<const double> issue_rate,
-                  std::size_t segments, RandomEngine& engine, std::vector<FirmTally>& tallies);
+                  std::size_t segments, const CustomerDraws& draws, std::vector<FirmTally>& tallies);
 
 }  // namespace fulcrum

@@ -26,6 +26,9 @@ namespace {
 // Mersenne Twister would be copied whole by BGL's small_world_iterator at every draw.
 using GraphEngine = boost::random::taus88;
 
+// Streams of the graph engine: the network kinds' own values, and these.
+constexpr std::uint64_t kShuffleStream = 100;
+
 GraphEngine graph_engine(std::int64_t seed, std::uint64_t purpose) {
   std::uint64_t h = mix64(mix64(static_cast<std::uint64_t>(seed)) ^ purpose);
   std::array<std::uint32_t, 6> words{};
@@ -224,18 +227,26 @@ SocialNetwork generate_network(const NetworkParameters& parameters, std::int64_t
     case NetworkKind::complete: break;
   }
   SocialNetwork network = network_from_edges(vertices, std::move(edges));
-  const std::vector<std::uint32_t> order = locality_order(network, parameters.order);
+  const std::vector<std::uint32_t> order = locality_order(network, parameters.order, static_cast<std::uint64_t>(parameters.seed));
   if (order.empty()) return network;
   const std::vector<std::uint16_t> generated_blocks = block_of;
   for (std::size_t i = 0; i < order.size(); ++i) block_of[i] = generated_blocks[order[i]];
   return relabel(network, order);
 }
 
-std::vector<std::uint32_t> locality_order(const SocialNetwork& network, VertexOrder order) {
+std::vector<std::uint32_t> locality_order(const SocialNetwork& network, VertexOrder order, std::uint64_t seed) {
   if (network.mean_field || order == VertexOrder::as_generated) return {};
   const auto n = static_cast<std::size_t>(network.vertices);
   std::vector<std::uint32_t> result;
   result.reserve(n);
+  if (order == VertexOrder::random) {  // Fisher-Yates
+    for (std::size_t i = 0; i < n; ++i) result.push_back(static_cast<std::uint32_t>(i));
+    GraphEngine engine = graph_engine(static_cast<std::int64_t>(seed), kShuffleStream);
+    for (std::size_t i = n; i > 1; --i) {
+      std::swap(result[i - 1], result[static_cast<std::size_t>(engine() % i)]);
+    }
+    return result;
+  }
   if (order == VertexOrder::reverse_cuthill_mckee) {
     std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
     pairs.reserve(network.neighbours.size());

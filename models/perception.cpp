@@ -31,15 +31,16 @@ double issue_impact(int resolved, int unresolved, const IssueParameters& issues)
 
 void perceive_block(CustomerState& customers, CustomerRange range, std::span<const Segment> segments,
                     const WordOfMouthParameters& word_of_mouth, const IssueParameters& issues,
-                    const Hearing& heard, const std::vector<Offer>& offers, RandomEngine& engine,
+                    const Hearing& heard, const std::vector<Offer>& offers, const CustomerDraws& draws,
                     std::vector<FirmTally>& tallies) {
   for (Eigen::Index i = range.begin; i < range.end; ++i) {
-    const double resolution_draw = uniform01(engine);
+    heard.network.prefetch_neighbours(i + SocialNetwork::kPrefetchDistance);
     if (customers.status[i] != customer_status::active) continue;
     const CustomerParameters& parameters = segments[customers.segment[i]].customers;
     const Offer& offer = offers[static_cast<std::size_t>(customers.firm[i])];
     const std::uint8_t met = customers.issues[i];
-    const std::uint8_t resolved = binomial_by_inversion(met, offer.resolution_probability, resolution_draw);
+    const std::uint8_t resolved =
+        met > 0 ? binomial_by_inversion(met, offer.resolution_probability, draws(static_cast<std::uint64_t>(i))[0]) : 0;
     tallies[tally_cell(customers.firm[i], customers.segment[i], segments.size())].tickets_resolved += resolved;
     const double experience =
         experience_of(offer, customers.value_fit[i], customers.reference_price[i], parameters.price_sensitivity) -

@@ -34,12 +34,12 @@ void draw_value_fit(CustomerState& customers, CustomerRange range, std::span<con
 double issue_impact(int resolved, int unresolved, const IssueParameters& issues);
 
 // Every active customer in the block lives the quarter with its firm's offer (`offers` by firm) and its
-// segment's parameters: its issues are resolved or not (one uniform per customer), and satisfaction and
+// segment's parameters: its issues are resolved or not (its first draw decides), and satisfaction and
 // trust respond to the surprise against the expectation held before the experience; a resolved issue
 // earns some trust back (service recovery). Resolved tickets are counted in `tallies` by tally_cell.
 void perceive_block(CustomerState& customers, CustomerRange range, std::span<const Segment> segments,
                     const WordOfMouthParameters& word_of_mouth, const IssueParameters& issues,
-                    const Hearing& heard, const std::vector<Offer>& offers, RandomEngine& engine,
+                    const Hearing& heard, const std::vector<Offer>& offers, const CustomerDraws& draws,
                     std::vector<FirmTally>& tallies);
 
 }  // namespace fulcrum

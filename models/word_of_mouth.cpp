@@ -106,4 +106,34 @@ VoiceTotals voice_block(const CustomerState& customers, CustomerRange range, con
   return totals;
 }
 
+void update_voice_keys(const CustomerState& customers, CustomerRange range, std::span<std::uint8_t> voice_keys,
+                       std::vector<VoiceChange>& changes) {
+  const std::uint8_t* status = customers.status.data();
+  const float* satisfaction = customers.satisfaction.data();
+  for (Eigen::Index i = range.begin; i < range.end; ++i) {
+    const std::uint8_t key = voice_key(status[i], satisfaction[i]);
+    std::uint8_t& held = voice_keys[static_cast<std::size_t>(i)];
+    if (key == held) continue;
+    changes.push_back({static_cast<std::uint32_t>(i), held, key});
+    held = key;
+  }
+}
+
+void spread_voice_changes(const SocialNetwork& network, const Audiences& audiences, std::span<const VoiceChange> changes,
+                          CustomerRange destinations, NeighbourTotals& totals) {
+  const auto first = static_cast<std::uint32_t>(destinations.begin);
+  const auto last = static_cast<std::uint32_t>(destinations.end);
+  for (const VoiceChange& change : changes) {
+    const std::int64_t to_prospects =
+        std::int64_t{audiences.prospects.fixed[change.after]} - audiences.prospects.fixed[change.before];
+    const std::int64_t to_customers =
+        std::int64_t{audiences.customers.fixed[change.after]} - audiences.customers.fixed[change.before];
+    for (const std::uint32_t neighbour : network.neighbours_of(change.customer)) {
+      if (neighbour < first || neighbour >= last) continue;
+      totals.to_prospects[neighbour] += to_prospects;
+      totals.to_customers[neighbour] += to_customers;
+    }
+  }
+}
+
 }  // namespace fulcrum

@@ -93,6 +93,10 @@ std::vector<ParameterSpec> build_registry() {
   add(integer("simulation.substeps", &S::simulation, &SimulationSettings::substeps, 4, "per quarter", 1, 1024,
               "Adoption sub-steps per quarter: the adopted fraction that drives imitation is refreshed this "
               "often, so the discrete model approaches continuous-time Bass diffusion as it grows."));
+  add(choice("simulation.kernel", &S::simulation, &SimulationSettings::kernel, {"incremental", "gather"}, "incremental",
+             "How each customer's word of mouth is totalled: kept up to date as neighbours' voices change "
+             "(incremental), or read from every neighbour at every sub-step (gather, the straightforward "
+             "reference). Results are identical, bit for bit; incremental is faster on sparse networks."));
   add(integer("simulation.replicates", &S::simulation, &SimulationSettings::replicates, 1, "runs", 1, 100000,
               "Independent replicates of the scenario, each with its own random streams."));
   add(integer("simulation.seed", &S::simulation, &SimulationSettings::seed, 1, "", 0, 4.0e18,
@@ -235,8 +239,9 @@ std::vector<ParameterSpec> build_registry() {
                         "line, '#' comments; relative to the scenario file that names it.");
   edge_list.is_file_path = true;
   add(std::move(edge_list));
-  add(choice("network.order", &S::network, &NetworkParameters::order, {"rcm", "bfs", "none"}, "rcm",
-             "Vertex relabelling for memory locality: reverse Cuthill-McKee, breadth-first, or as generated."));
+  add(choice("network.order", &S::network, &NetworkParameters::order, {"rcm", "bfs", "none", "random"}, "rcm",
+             "Vertex relabelling for memory locality: reverse Cuthill-McKee, breadth-first, as generated, or "
+             "random (no locality at all: the benchmarks' worst case)."));
 
   // --- word of mouth; negative word of mouth weighs about three times positive (seed 004, citing an
   // LSE study): 0.6 * 1.5 = 3 * (0.3 * 1.0).

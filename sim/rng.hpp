@@ -1,7 +1,10 @@
 #pragma once
-// Random streams. There is no global generator: every draw comes from a stream derived from
-// (seed, replicate, purpose, quarter, sub-step, block of customers). A block's stream does not depend
-// on which thread runs it, so results are bit-identical for any thread count.
+// Random numbers. There is no global generator. Set-up draws (segments, fit, churn propensities,
+// interventions) come from Mersenne Twister streams keyed by (seed, replicate, purpose, quarter,
+// sub-step, block of customers). The quarterly customer draws come from a counter-based generator,
+// Philox4x32-10: customer c's draws are a function of (seed, replicate, purpose, quarter, c) alone, so
+// they cost nothing for customers that need none, and no stream has to be seeded per block. Neither
+// depends on which thread runs a block: results are bit-identical for any thread count.
 #include <array>
 #include <boost/random/mersenne_twister.hpp>
 #include <boost/random/seed_seq.hpp>
@@ -69,5 +72,51 @@ inline RandomEngine make_stream(const StreamKey& key) {
 
 // A uniform draw in [0, 1) with 32 bits of resolution: cheap, and enough for Bernoulli trials.
 inline double uniform01(RandomEngine& engine) { return engine() * 0x1p-32; }
+
+// Philox4x32-10 (Salmon, Moraes, Dror & Shaw 2011, "Parallel random numbers: as easy as 1, 2, 3"):
+// ten rounds of multiply-and-xor turn a 128-bit counter and a 64-bit key into four 32-bit words that
+// pass BigCrush, with no state to carry from one draw to the next.
+struct Philox4x32 {
+  using Counter = std::array<std::uint32_t, 4>;
+  using Key = std::array<std::uint32_t, 2>;
+
+  static constexpr Counter generate(Counter counter, Key key) {
+    for (int round = 0; round < 10; ++round) {
+      if (round > 0) {
+        key[0] += 0x9E3779B9U;  // the golden ratio and sqrt(3) - 1 as Weyl increments
+        key[1] += 0xBB67AE85U;
+      }
+      const std::uint64_t product0 = std::uint64_t{0xD2511F53U} * counter[0];
+      const std::uint64_t product1 = std::uint64_t{0xCD9E8D57U} * counter[2];
+      counter = {static_cast<std::uint32_t>(product1 >> 32) ^ counter[1] ^ key[0], static_cast<std::uint32_t>(product1),
+                 static_cast<std::uint32_t>(product0 >> 32) ^ counter[3] ^ key[1], static_cast<std::uint32_t>(product0)};
+    }
+    return counter;
+  }
+};
+
+// The uniforms, in [0, 1) with 32 bits of resolution, that each customer draws for one purpose in one
+// quarter: four per group; group g holds draws 4g to 4g + 3.
+class CustomerDraws {
+ public:
+  explicit CustomerDraws(const StreamKey& key) {
+    const std::uint64_t hash = stream_hash(key);
+    key_ = {static_cast<std::uint32_t>(hash), static_cast<std::uint32_t>(hash >> 32)};
+  }
+
+  [[nodiscard]] std::array<double, 4> operator()(std::uint64_t customer, std::uint32_t group = 0) const {
+    const Philox4x32::Counter words =
+        Philox4x32::generate({static_cast<std::uint32_t>(customer), static_cast<std::uint32_t>(customer >> 32), group, 0}, key_);
+    return {words[0] * 0x1p-32, words[1] * 0x1p-32, words[2] * 0x1p-32, words[3] * 0x1p-32};
+  }
+
+  // Draw number `index` of the customer (sub-step s of the adoption draws, say).
+  [[nodiscard]] double uniform(std::uint64_t customer, std::uint64_t index) const {
+    return (*this)(customer, static_cast<std::uint32_t>(index / 4))[index % 4];
+  }
+
+ private:
+  Philox4x32::Key key_{};
+};
 
 }  // namespace fulcrum

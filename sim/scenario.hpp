@@ -10,11 +10,18 @@
 
 namespace fulcrum {
 
+// How neighbours' word of mouth is totalled. Both give the same results, bit for bit.
+enum class WordOfMouthKernel : std::uint8_t {
+  incremental,  // each customer's total kept up to date as its neighbours' voices change
+  gather,       // every neighbour read again at every sub-step: the straightforward reference
+};
+
 struct SimulationSettings {
   std::int64_t quarters;    // horizon
   std::int64_t substeps;    // adoption sub-steps per quarter (time discretisation of the Bass hazard)
   std::int64_t replicates;  // independent replicates of the same scenario
   std::int64_t seed;        // root of every random stream
+  WordOfMouthKernel kernel;
 };
 
 struct MarketParameters {
@@ -142,7 +149,7 @@ struct FinanceParameters {
 enum class NetworkKind : std::uint8_t {
   complete, erdos_renyi, watts_strogatz, barabasi_albert, stochastic_block, edge_list
 };
-enum class VertexOrder : std::uint8_t { reverse_cuthill_mckee, breadth_first, as_generated };
+enum class VertexOrder : std::uint8_t { reverse_cuthill_mckee, breadth_first, as_generated, random };
 
 // The social graph word of mouth travels on (models/network.cpp).
 struct NetworkParameters {

@@ -109,16 +109,22 @@ void Simulation::churn_phase(BlockFlows& flows) {
   const std::vector<FirmOffer> market_offers = offers();
   const std::vector<JoiningTerms> terms = joining_terms(*world_.market, world_.firms);
   const ChurnContext context{world_.market->segments, efforts, market_offers, world_.scenario->market, terms, world_.quarter};
+  const CustomerDraws draws = quarter_draws(StreamPurpose::churn);
   for_each_block(world_, [&](Eigen::Index block) {
-    RandomEngine stream = make_stream({stream_seed(world_), world_.replicate, StreamPurpose::churn,
-                                       static_cast<std::uint64_t>(world_.quarter), 0,
-                                       static_cast<std::uint64_t>(block)});
-    churn_block(world_.customers, block_range(block, world_.customers.size()), context, stream,
+    churn_block(world_.customers, block_range(block, world_.customers.size()), context, draws,
                 flows[static_cast<std::size_t>(block)]);
   });
 }
 
+CustomerDraws Simulation::quarter_draws(StreamPurpose purpose) const {
+  return CustomerDraws({stream_seed(world_), world_.replicate, purpose, static_cast<std::uint64_t>(world_.quarter), 0, 0});
+}
+
 VoiceTotals Simulation::listen() {
+  if (!world_.neighbour_totals.to_prospects.empty()) {
+    spread_changed_voices();
+    return {};  // the totals heard are the neighbours': no market total
+  }
   std::vector<VoiceTotals> blocks(static_cast<std::size_t>(world_.blocks()));
   for_each_block(world_, [&](Eigen::Index block) {
     blocks[static_cast<std::size_t>(block)] =
@@ -131,6 +137,30 @@ VoiceTotals Simulation::listen() {
     total.to_customers += block.to_customers;
   }
   return total;
+}
+
+void Simulation::spread_changed_voices() {
+  std::vector<std::vector<VoiceChange>> changes(static_cast<std::size_t>(world_.blocks()));
+  for_each_block(world_, [&](Eigen::Index block) {
+    update_voice_keys(world_.customers, block_range(block, world_.customers.size()), world_.voice_keys,
+                      changes[static_cast<std::size_t>(block)]);
+  });
+  // Each thread owns a contiguous range of customers and adds, to their totals only, what every change
+  // makes them hear: no two threads write the same total, and integer sums are the same in any order.
+  const Eigen::Index population = world_.customers.size();
+  const int parts = world_.threads;
+#pragma omp parallel for num_threads(parts) schedule(static)
+  for (int part = 0; part < parts; ++part) {
+    const CustomerRange owned{population * part / parts, population * (part + 1) / parts};
+    for (const auto& block : changes) {
+      spread_voice_changes(world_.market->network, world_.audiences, block, owned, world_.neighbour_totals);
+    }
+  }
+}
+
+Hearing Simulation::hearing(const Audience& audience, double market_total,
+                            const std::vector<std::int64_t>& neighbour_totals) const {
+  return {world_.market->network, world_.voice_keys, audience, market_total, neighbour_totals};
 }
 
 void Simulation::adoption_phase(BlockFlows& flows) {
@@ -166,15 +196,13 @@ void Simulation::adoption_phase(BlockFlows& flows) {
   for (const Firm& firm : world_.firms) hazards.push_back(firm.quarter.adoption);
   const AdoptionChoice choice{shares, hazards, terms, firms, segments};
   // What prospects hear is refreshed every sub-step: new adopters start talking at once.
+  const CustomerDraws draws = quarter_draws(StreamPurpose::adoption);
   for (std::int64_t substep = 0; substep < substeps; ++substep) {
     const VoiceTotals totals = listen();
-    const Hearing signal{world_.market->network, world_.voice_keys, world_.audiences.prospects, totals.to_prospects};
+    const Hearing signal = hearing(world_.audiences.prospects, totals.to_prospects, world_.neighbour_totals.to_prospects);
     for_each_block(world_, [&](Eigen::Index block) {
-      RandomEngine stream = make_stream({stream_seed(world_), world_.replicate, StreamPurpose::adoption,
-                                         static_cast<std::uint64_t>(world_.quarter),
-                                         static_cast<std::uint64_t>(substep), static_cast<std::uint64_t>(block)});
       adopt_block(world_.customers, block_range(block, world_.customers.size()), dt, signal, choice, world_.quarter,
-                  stream, flows[static_cast<std::size_t>(block)]);
+                  draws, substep, flows[static_cast<std::size_t>(block)]);
     });
   }
 }
@@ -182,11 +210,10 @@ void Simulation::adoption_phase(BlockFlows& flows) {
 void Simulation::issues_phase(BlockFlows& flows) {
   std::vector<double> issue_rate;
   for (const Firm& firm : world_.firms) issue_rate.push_back(firm.quarter.issue_rate);
+  const CustomerDraws draws = quarter_draws(StreamPurpose::issues);
   for_each_block(world_, [&](Eigen::Index block) {
-    RandomEngine stream = make_stream({stream_seed(world_), world_.replicate, StreamPurpose::issues,
-                                       static_cast<std::uint64_t>(world_.quarter), 0, static_cast<std::uint64_t>(block)});
     issues_block(world_.customers, block_range(block, world_.customers.size()), issue_rate, world_.segment_count(),
-                 stream, flows[static_cast<std::size_t>(block)]);
+                 draws, flows[static_cast<std::size_t>(block)]);
   });
   // Support is staffed for the customers the firm has now; those it cannot serve stay unresolved.
   const std::vector<FirmTally> so_far = sum_flows(flows);
@@ -211,12 +238,11 @@ void Simulation::perception_phase(BlockFlows& flows) {
                       firm.quarter.resolution_probability});
   }
   const VoiceTotals totals = listen();
-  const Hearing heard{world_.market->network, world_.voice_keys, world_.audiences.customers, totals.to_customers};
+  const Hearing heard = hearing(world_.audiences.customers, totals.to_customers, world_.neighbour_totals.to_customers);
+  const CustomerDraws draws = quarter_draws(StreamPurpose::resolution);
   for_each_block(world_, [&](Eigen::Index block) {
-    RandomEngine stream = make_stream({stream_seed(world_), world_.replicate, StreamPurpose::resolution,
-                                       static_cast<std::uint64_t>(world_.quarter), 0, static_cast<std::uint64_t>(block)});
     perceive_block(world_.customers, block_range(block, world_.customers.size()), world_.market->segments,
-                   world_.scenario->word_of_mouth, world_.scenario->issues, heard, offers, stream,
+                   world_.scenario->word_of_mouth, world_.scenario->issues, heard, offers, draws,
                    flows[static_cast<std::size_t>(block)]);
   });
 }

@@ -8,6 +8,7 @@
 #include "models/word_of_mouth.hpp"
 #include "sim/census.hpp"
 #include "sim/results.hpp"
+#include "sim/rng.hpp"
 #include "sim/tally.hpp"
 #include "sim/world.hpp"
 
@@ -36,6 +37,13 @@ class Simulation {
   [[nodiscard]] Census take_census() const;
   // Every customer's voice, for the word of mouth of this step; the market totals for the complete graph.
   VoiceTotals listen();
+  // Incremental word of mouth: updates every voice key and adds what changed to the neighbours' totals.
+  void spread_changed_voices();
+  // What `audience` hears this step: by gathering over neighbours, or from the totals when kept.
+  [[nodiscard]] Hearing hearing(const Audience& audience, double market_total,
+                                const std::vector<std::int64_t>& neighbour_totals) const;
+  // This quarter's counter-based draws for `purpose`, for every customer.
+  [[nodiscard]] CustomerDraws quarter_draws(StreamPurpose purpose) const;
   // What each firm offers this quarter, as customers compare firms.
   [[nodiscard]] std::vector<FirmOffer> offers() const;
   // Each open firm prices and plans its quarter (budgets, root causes, value); events for price changes.

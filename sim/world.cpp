@@ -99,8 +99,15 @@ void check_finite(const World& world) {
 
 World make_world(const Scenario& scenario, const Market& market, std::uint64_t replicate, int threads) {
   const auto population = static_cast<std::size_t>(scenario.market.population);
+  // Every key starts as a silent prospect's (voice 0 to both audiences), so totals start at 0 and the
+  // first update spreads every customer's actual voice.
   World world{&scenario, &market, replicate, threads, 0, CustomerState(scenario.market.population), {},
-              std::vector<std::uint8_t>(population), make_audiences(scenario.word_of_mouth, market.network)};
+              std::vector<std::uint8_t>(population, voice_key(customer_status::prospect, 0.0f)),
+              make_audiences(scenario.word_of_mouth, market.network), {}};
+  if (scenario.simulation.kernel == WordOfMouthKernel::incremental && world.audiences.prospects.exact &&
+      world.audiences.customers.exact) {
+    world.neighbour_totals = {std::vector<std::int64_t>(population, 0), std::vector<std::int64_t>(population, 0)};
+  }
   for (const Scenario& firm_scenario : market.firm_scenarios) world.firms.push_back(make_firm(firm_scenario));
   for (std::size_t i = 0; i < population; ++i) world.customers.segment[static_cast<Eigen::Index>(i)] = market.segment_of[i];
 

@@ -39,6 +39,8 @@ struct World {
   // Word of mouth: what each customer says this step (its voice key), and how each audience hears it.
   std::vector<std::uint8_t> voice_keys;
   Audiences audiences;
+  // Kept up to date when the kernel is incremental and the audiences exact; empty otherwise (gather).
+  NeighbourTotals neighbour_totals;
 
   [[nodiscard]] Eigen::Index blocks() const { return block_count(customers.size()); }
   [[nodiscard]] std::size_t segment_count() const { return market->segments.size(); }

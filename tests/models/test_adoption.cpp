@@ -54,10 +54,10 @@ TEST_CASE("adopt_block turns only prospects into customers, on the joining terms
   const SocialNetwork network = complete_graph(100);
   const std::vector<std::uint8_t> silent_keys(100, 0);  // nobody says anything
   const Audience silence;
-  RandomEngine engine = make_stream({1, 0, StreamPurpose::adoption, 1, 0, 0});
+  const CustomerDraws engine({1, 0, StreamPurpose::adoption, 1, 0, 0});
   std::vector<FirmTally> tallies(1);
   const OneFirm firm({1000.0, 0.0}, {terms});
-  adopt_block(customers, {0, 100}, 1.0, Hearing{network, silent_keys, silence, 0.0}, firm.choice(), 5, engine, tallies);
+  adopt_block(customers, {0, 100}, 1.0, Hearing{network, silent_keys, silence, 0.0}, firm.choice(), 5, engine, 0, tallies);
   CHECK(tallies[0].acquired == 98);
   CHECK(customers.status[1] == customer_status::lapsed);
   CHECK(customers.status[2] == customer_status::active);
@@ -79,9 +79,9 @@ TEST_CASE("on a graph, only prospects who hear something imitate", "[adoption]")
   exposure.voice[4] = 1.0f;
   const std::vector<std::uint8_t> keys{4, 0, 0, 0};
   std::vector<FirmTally> tallies(1);
-  RandomEngine engine = make_stream({2, 0, StreamPurpose::adoption, 1, 0, 0});
+  const CustomerDraws engine({2, 0, StreamPurpose::adoption, 1, 0, 0});
   const OneFirm firm({0.0, 1000.0}, {JoiningTerms{0, 5, 5, 0.5f, 1, 1}});
-  adopt_block(customers, {0, 4}, 1.0, Hearing{network, keys, exposure, 1.0}, firm.choice(), 1, engine, tallies);
+  adopt_block(customers, {0, 4}, 1.0, Hearing{network, keys, exposure, 1.0}, firm.choice(), 1, engine, 0, tallies);
   CHECK(customers.status[1] == customer_status::active);  // half its neighbours talk: certain with q = 1000
   CHECK(customers.status[2] == customer_status::prospect);
   CHECK(customers.status[3] == customer_status::prospect);
@@ -96,9 +96,9 @@ TEST_CASE("adopters join on their own segment's terms and are counted by segment
   const std::vector<std::uint8_t> silent_keys(6, 0);  // nobody says anything
   const Audience silence;
   std::vector<FirmTally> tallies(2);
-  RandomEngine engine = make_stream({5, 0, StreamPurpose::adoption, 1, 0, 0});
+  const CustomerDraws engine({5, 0, StreamPurpose::adoption, 1, 0, 0});
   const OneFirm firm({1000.0, 0.0}, terms);
-  adopt_block(customers, {0, 6}, 1.0, Hearing{network, silent_keys, silence, 0.0}, firm.choice(), 1, engine, tallies);
+  adopt_block(customers, {0, 6}, 1.0, Hearing{network, silent_keys, silence, 0.0}, firm.choice(), 1, engine, 0, tallies);
   CHECK(tallies[0].acquired == 3);
   CHECK(tallies[1].acquired == 3);
   CHECK(customers.spend[1] == 4.0f);
@@ -111,15 +111,15 @@ TEST_CASE("adopt_block draws one number per customer whatever their status", "[a
   CustomerState all_prospects(64), some_active(64);
   for (int i = 0; i < 30; ++i) some_active.status[i] = customer_status::active;
   std::vector<FirmTally> a(1), b(1);
-  RandomEngine first = make_stream({9, 0, StreamPurpose::adoption, 1, 0, 0});
-  RandomEngine second = make_stream({9, 0, StreamPurpose::adoption, 1, 0, 0});
+  const CustomerDraws first({9, 0, StreamPurpose::adoption, 1, 0, 0});
+  const CustomerDraws second({9, 0, StreamPurpose::adoption, 1, 0, 0});
   const JoiningTerms terms{0, 5, 5, 0.5f, 1, 1};
   const SocialNetwork network = complete_graph(64);
   const std::vector<std::uint8_t> silent_keys(64, 0);  // nobody says anything
   const Audience silence;
   const OneFirm firm({0.7, 0.0}, {terms});
-  adopt_block(all_prospects, {0, 64}, 1.0, Hearing{network, silent_keys, silence, 0.0}, firm.choice(), 1, first, a);
-  adopt_block(some_active, {0, 64}, 1.0, Hearing{network, silent_keys, silence, 0.0}, firm.choice(), 1, second, b);
+  adopt_block(all_prospects, {0, 64}, 1.0, Hearing{network, silent_keys, silence, 0.0}, firm.choice(), 1, first, 0, a);
+  adopt_block(some_active, {0, 64}, 1.0, Hearing{network, silent_keys, silence, 0.0}, firm.choice(), 1, second, 0, b);
   for (int i = 30; i < 64; ++i) CHECK(all_prospects.status[i] == some_active.status[i]);
 }
 
@@ -134,8 +134,8 @@ TEST_CASE("prospects split between firms by their logit shares and Bass hazards"
   const std::vector<JoiningTerms> terms{{0, 5, 5, 0.5f, 1, 1}, {1, 5, 5, 0.5f, 1, 1}};
   const AdoptionChoice choice{shares, hazards, terms, 2, 1};
   std::vector<FirmTally> tallies(2);
-  RandomEngine engine = make_stream({3, 0, StreamPurpose::adoption, 1, 0, 0});
-  adopt_block(customers, {0, n}, 1.0, Hearing{network, silent_keys, silence, 0.0}, choice, 1, engine, tallies);
+  const CustomerDraws engine({3, 0, StreamPurpose::adoption, 1, 0, 0});
+  adopt_block(customers, {0, n}, 1.0, Hearing{network, silent_keys, silence, 0.0}, choice, 1, engine, 0, tallies);
   const double adopted = static_cast<double>(tallies[0].acquired + tallies[1].acquired);
   const double p = 1 - std::exp(-0.2);
   CHECK(std::abs(adopted - p * n) < 5 * std::sqrt(p * (1 - p) * n));

@@ -90,7 +90,7 @@ TEST_CASE("churn_block lapses only active customers and counts them by firm", "[
   }
   customers.firm[8] = kNoFirm;
   ChurnParameters churn = default_scenario().churn;
-  RandomEngine engine = make_stream({1, 0, StreamPurpose::churn, 1, 0, 0});
+  const CustomerDraws engine({1, 0, StreamPurpose::churn, 1, 0, 0});
   std::vector<FirmTally> tallies(2);
   const Market market(one_segment(calm_customers(), churn), std::vector<RetentionEffort>(2));
   churn_block(customers, {0, 10}, market.context(), engine, tallies);
@@ -133,7 +133,7 @@ TEST_CASE("life events end relationships whatever the customer feels, or cost a 
   CustomerParameters parameters = calm_customers();
   parameters.life_event_rate = 0.1;
   parameters.life_event_churn_share = 0.4;
-  RandomEngine engine = make_stream({4, 0, StreamPurpose::churn, 1, 0, 0});
+  const CustomerDraws engine({4, 0, StreamPurpose::churn, 1, 0, 0});
   std::vector<FirmTally> tallies(1);
   const Market market(one_segment(parameters, default_scenario().churn), std::vector<RetentionEffort>(1));
   churn_block(customers, {0, n}, market.context(), engine, tallies);
@@ -163,7 +163,7 @@ TEST_CASE("customer success and retention incentives lower the hazard where they
   effort.success_multiplier = 0.5;
   effort.incentivises_detractors = true;
   effort.incentive_multiplier = 0.5;
-  RandomEngine engine = make_stream({8, 0, StreamPurpose::churn, 1, 0, 0});
+  const CustomerDraws engine({8, 0, StreamPurpose::churn, 1, 0, 0});
   std::vector<FirmTally> tallies(1);
   const Market market(one_segment(parameters, churn), {effort});
   churn_block(customers, {0, n}, market.context(), engine, tallies);
@@ -202,7 +202,7 @@ TEST_CASE("churners switch to a rival by logit choice, and a better rival pulls 
   market.market.competitor_sensitivity = 0.0;
   CustomerState customers = fresh();
   std::vector<FirmTally> tallies(2);
-  RandomEngine engine = make_stream({9, 0, StreamPurpose::churn, 1, 0, 0});
+  const CustomerDraws engine({9, 0, StreamPurpose::churn, 1, 0, 0});
   churn_block(customers, {0, n}, market.context(), engine, tallies);
   const double churned = static_cast<double>(tallies[0].churned);
   CHECK(std::abs(churned - 0.1 * n) < 5 * std::sqrt(0.09 * n));
@@ -217,7 +217,7 @@ TEST_CASE("churners switch to a rival by logit choice, and a better rival pulls 
   market.market.competitor_sensitivity = 0.3;
   CustomerState pulled = fresh();
   std::vector<FirmTally> pulled_tallies(2);
-  RandomEngine again = make_stream({9, 0, StreamPurpose::churn, 1, 0, 0});
+  const CustomerDraws again({9, 0, StreamPurpose::churn, 1, 0, 0});
   churn_block(pulled, {0, n}, market.context(), again, pulled_tallies);
   const double hazard = 0.1 * std::exp(0.3);
   const double pulled_churned = static_cast<double>(pulled_tallies[0].churned);
@@ -231,7 +231,7 @@ TEST_CASE("churners switch to a rival by logit choice, and a better rival pulls 
   market.market.competitor_sensitivity = 0.0;
   CustomerState locked = fresh();
   std::vector<FirmTally> locked_tallies(2);
-  RandomEngine third = make_stream({9, 0, StreamPurpose::churn, 1, 0, 0});
+  const CustomerDraws third({9, 0, StreamPurpose::churn, 1, 0, 0});
   churn_block(locked, {0, n}, market.context(), third, locked_tallies);
   CHECK(std::abs(locked_tallies[0].switched_out / static_cast<double>(locked_tallies[0].churned) - 0.5) < 0.03);
 
@@ -239,7 +239,7 @@ TEST_CASE("churners switch to a rival by logit choice, and a better rival pulls 
   market.offers[0].open = false;
   CustomerState stranded = fresh();
   std::vector<FirmTally> stranded_tallies(2);
-  RandomEngine fourth = make_stream({9, 0, StreamPurpose::churn, 1, 0, 0});
+  const CustomerDraws fourth({9, 0, StreamPurpose::churn, 1, 0, 0});
   churn_block(stranded, {0, n}, market.context(), fourth, stranded_tallies);
   CHECK(stranded_tallies[0].churned == n);
 }

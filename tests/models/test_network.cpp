@@ -173,6 +173,22 @@ TEST_CASE("locality orders relabel the same graph and narrow its bandwidth", "[n
   }
 }
 
+TEST_CASE("a random order is a seeded permutation that destroys locality", "[network]") {
+  const std::int64_t n = 3000;
+  NetworkParameters parameters = network_of(NetworkKind::watts_strogatz, 6, 0.0);
+  parameters.order = VertexOrder::as_generated;
+  const SocialNetwork ring = generate_network(parameters, n, one_block(n));
+  const auto labels = locality_order(ring, VertexOrder::random, 5);
+  CHECK(labels == locality_order(ring, VertexOrder::random, 5));  // the same seed, the same order
+  CHECK(labels != locality_order(ring, VertexOrder::random, 6));
+  std::vector<std::uint32_t> sorted(labels);
+  std::sort(sorted.begin(), sorted.end());
+  for (std::size_t i = 0; i < sorted.size(); ++i) REQUIRE(sorted[i] == i);
+  const SocialNetwork shuffled = relabel(ring, labels);
+  CHECK(symmetric_sorted_simple(shuffled));
+  CHECK(bandwidth(shuffled) > n / 2);  // a ring's bandwidth is 3 (wrapping aside)
+}
+
 TEST_CASE("an edge list is read with clear errors", "[network]") {
   const auto path = std::filesystem::temp_directory_path() / ("fulcrum-test-edges-" + std::to_string(::getpid()) + ".txt");
   std::ofstream(path) << "# a triangle and a tail\n0 1\n1 2\n2 0   # closing\n\n2 3\n";

@@ -91,7 +91,7 @@ TEST_CASE("perceive_block updates active customers only, against the expectation
   const std::vector<Offer> offers{{7.0, 7.5, 20.0, 1.0}};
   customers.issues << 0, 0;
   const std::vector<Segment> segments{{"all", 1.0, parameters, default_scenario().churn}};
-  RandomEngine engine = make_stream({1, 0, StreamPurpose::resolution, 1, 0, 0});
+  const CustomerDraws engine({1, 0, StreamPurpose::resolution, 1, 0, 0});
   std::vector<FirmTally> tallies(1);
   perceive_block(customers, {0, 2}, segments, word_of_mouth, default_scenario().issues, Hearing{complete, keys, audience, -0.9},
                  offers, engine, tallies);
@@ -128,7 +128,7 @@ TEST_CASE("issues take from experience: unresolved ones more; resolved ones earn
     customers.reference_price.setConstant(20.0f);
     customers.spend.setConstant(3.0f);
     customers.issues << 0, 2, 2;
-    RandomEngine engine = make_stream({1, 0, StreamPurpose::resolution, 1, 0, 0});
+    const CustomerDraws engine({1, 0, StreamPurpose::resolution, 1, 0, 0});
     std::vector<FirmTally> tallies(1);
     perceive_block(customers, {0, 3}, segments, default_scenario().word_of_mouth, issues, Hearing{complete, keys, silence, 0.0},
                    {{7.0, 7.0, 20.0, resolution_probability}}, engine, tallies);
