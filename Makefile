@@ -51,8 +51,10 @@ fuzz: deps
 	cd $(FUZZ_BUILD) && ./fuzz_loader corpus -max_total_time=$(FUZZ_SECONDS) -timeout=1 -rss_limit_mb=2048 \
 	  -artifact_prefix=crashes/ -print_final_stats=1
 
-# Benchmarks (measured, not tested): sweep throughput on threads and MPI ranks.
+# Benchmarks (measured, not tested): the customer step against memory bandwidth, NumPy and Numba
+# (bench/results/latest.md), then sweep throughput on threads and MPI ranks.
 bench: build
+	/usr/bin/python3 bench/run_benchmarks.py
 	/usr/bin/python3 bench/sweep_throughput.py --runs 96
 
 # Regenerates docs/parameters.md from the registry (a test fails when it is stale).

@@ -10,7 +10,7 @@ packages=(
   libboost-dev libboost-graph-dev libeigen3-dev libhdf5-dev hdf5-tools
   catch2 libtomlplusplus-dev libcli11-dev libfmt-dev
   # Python side: always Debian's /usr/bin/python3, never the python3 first on PATH
-  python3 python3-numpy python3-h5py python3-pytest python3-pandas python3-xarray python3-matplotlib python3-scipy
+  python3 python3-numpy python3-h5py python3-pytest python3-pandas python3-xarray python3-matplotlib python3-scipy python3-numba
   pybind11-dev python3-dev jupyter-nbconvert python3-nbclient python3-ipykernel
   # multi-node sweeps: OpenMPI (each rank writes its runs; rank 0 merges them into one file)
   openmpi-bin libopenmpi-dev
