@@ -1,6 +1,8 @@
 #include "models/adoption.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
 
 #include "models/market.hpp"
@@ -33,10 +35,31 @@ double adoption_hazard(const AdoptionChoice& choice, std::size_t segment, double
   return hazard;
 }
 
-void adopt_block(CustomerState& customers, CustomerRange range, double dt, const Hearing& signal,
-                 const AdoptionChoice& choice, int quarter, const CustomerDraws& draws, std::int64_t substep,
-                 std::vector<FirmTally>& tallies) {
+void list_prospects(const CustomerState& customers, CustomerRange range, const CustomerDraws& draws,
+                    std::uint32_t group, ProspectDraws& prospects) {
+  prospects.customers.clear();
+  prospects.words.clear();
+  const std::uint8_t* status = customers.status.data();
+  for (Eigen::Index i = range.begin; i < range.end; ++i) {
+    if (status[i] != customer_status::prospect) continue;
+    prospects.customers.push_back(static_cast<std::uint32_t>(i));
+    prospects.words.push_back(draws.words(static_cast<std::uint64_t>(i), group));
+  }
+}
+
+void adopt_prospects(CustomerState& customers, const ProspectDraws& prospects, std::size_t draw, double dt,
+                     const Hearing& signal, const AdoptionChoice& choice, int quarter, std::vector<FirmTally>& tallies,
+                     std::vector<std::uint32_t>* joined) {
   std::vector<double> weights;
+  // Prospects hear a few distinct signals (a handful of voices over a handful of neighbours): the
+  // hazard and probability of each (segment, signal) are computed once and looked up after that.
+  struct Remembered {
+    double signal = -1.0;  // never a key: only signals above 0 are remembered
+    std::size_t segment = 0;
+    double hazard = 0;
+    double probability = 0;
+  };
+  std::array<Remembered, 256> remembered{};
   // A prospect that hears nothing (or only complaints: the signal counts from 0) has its segment's
   // innovation-only hazard, the same for all of them: worked out once, with the very same arithmetic.
   // On the complete graph every prospect of a segment hears the same thing, so that is all there is.
@@ -51,9 +74,9 @@ void adopt_block(CustomerState& customers, CustomerRange range, double dt, const
   }
   const std::uint8_t* status = customers.status.data();
   const std::uint16_t* segment_of = customers.segment.data();
-  for (Eigen::Index i = range.begin; i < range.end; ++i) {
-    signal.network.prefetch_neighbours(i + SocialNetwork::kPrefetchDistance);
-    if (status[i] != customer_status::prospect) continue;
+  for (std::size_t k = 0; k < prospects.customers.size(); ++k) {
+    const Eigen::Index i = prospects.customers[k];
+    if (status[i] != customer_status::prospect) continue;  // joined at an earlier sub-step
     const std::uint16_t segment = segment_of[i];
     double hazard = segment_hazard[segment];
     double probability = segment_probability[segment];
@@ -61,20 +84,39 @@ void adopt_block(CustomerState& customers, CustomerRange range, double dt, const
     if (!signal.network.mean_field) {
       const double heard = neighbour_mean(signal, i);
       if (heard > 0) {  // max(0, signal) in adoption_hazard: anything else is the common case above
-        hazard = adoption_hazard(choice, segment, heard, weights);
-        probability = -std::expm1(-hazard * dt);
-        firm_weights = &weights;
+        const std::uint64_t bits = std::bit_cast<std::uint64_t>(heard);
+        Remembered& slot = remembered[(bits ^ (bits >> 29) ^ (bits >> 47) ^ segment) % remembered.size()];
+        if (slot.signal != heard || slot.segment != segment) {
+          slot = {heard, segment, adoption_hazard(choice, segment, heard, weights), 0.0};
+          slot.probability = -std::expm1(-slot.hazard * dt);
+        }
+        hazard = slot.hazard;
+        probability = slot.probability;
+        firm_weights = nullptr;  // worked out again below if this prospect adopts
       }
     }
-    const double draw = draws.uniform(static_cast<std::uint64_t>(i), static_cast<std::uint64_t>(substep));
-    if (draw >= probability) continue;
+    const double uniform = CustomerDraws::to_uniform(prospects.words[k][draw]);
+    if (uniform >= probability) continue;
     // Below the adoption probability the draw is uniform again: it picks the firm too.
+    if (firm_weights == nullptr) {
+      adoption_hazard(choice, segment, neighbour_mean(signal, i), weights);
+      firm_weights = &weights;
+    }
     std::vector<double> shares(*firm_weights);
     for (double& share : shares) share /= hazard;
-    const auto firm = static_cast<std::int16_t>(pick(shares, draw / probability));
+    const auto firm = static_cast<std::int16_t>(pick(shares, uniform / probability));
     join(customers, i, choice.terms[static_cast<std::size_t>(firm) * choice.segments + segment], quarter);
     ++tallies[tally_cell(firm, segment, choice.segments)].acquired;
+    if (joined != nullptr) joined->push_back(static_cast<std::uint32_t>(i));
   }
+}
+
+void adopt_block(CustomerState& customers, CustomerRange range, double dt, const Hearing& signal,
+                 const AdoptionChoice& choice, int quarter, const CustomerDraws& draws, std::int64_t substep,
+                 std::vector<FirmTally>& tallies, std::vector<std::uint32_t>* joined) {
+  ProspectDraws prospects;
+  list_prospects(customers, range, draws, static_cast<std::uint32_t>(substep / 4), prospects);
+  adopt_prospects(customers, prospects, static_cast<std::size_t>(substep % 4), dt, signal, choice, quarter, tallies, joined);
 }
 
 }  // namespace fulcrum

@@ -41,11 +41,26 @@ struct AdoptionChoice {
 // each firm's part of it.
 double adoption_hazard(const AdoptionChoice& choice, std::size_t segment, double signal, std::vector<double>& weights);
 
+// A block's prospects and their adoption draws for four sub-steps (4g to 4g + 3), drawn at once: one
+// Philox call serves four sub-steps, and later sub-steps visit only these customers.
+struct ProspectDraws {
+  std::vector<std::uint32_t> customers;
+  std::vector<Philox4x32::Counter> words;
+};
+void list_prospects(const CustomerState& customers, CustomerRange range, const CustomerDraws& draws,
+                    std::uint32_t group, ProspectDraws& prospects);
+
+// One adoption sub-step over the listed prospects that still are, with draw `draw` (0-3) of their four.
+void adopt_prospects(CustomerState& customers, const ProspectDraws& prospects, std::size_t draw, double dt,
+                     const Hearing& signal, const AdoptionChoice& choice, int quarter, std::vector<FirmTally>& tallies,
+                     std::vector<std::uint32_t>* joined = nullptr);
+
 // One adoption sub-step over a block: a prospect adopts with probability 1 - exp(-hazard * dt), and
 // joins firm k with probability proportional to its part of the hazard. A prospect's draw number
-// `substep` serves both (common random numbers across scenarios). `tallies` by tally_cell.
+// `substep` serves both (common random numbers across scenarios). `tallies` by tally_cell; the new
+// customers are appended to `joined` when given.
 void adopt_block(CustomerState& customers, CustomerRange range, double dt, const Hearing& signal,
                  const AdoptionChoice& choice, int quarter, const CustomerDraws& draws, std::int64_t substep,
-                 std::vector<FirmTally>& tallies);
+                 std::vector<FirmTally>& tallies, std::vector<std::uint32_t>* joined = nullptr);
 
 }  // namespace fulcrum

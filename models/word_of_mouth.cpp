@@ -106,17 +106,27 @@ VoiceTotals voice_block(const CustomerState& customers, CustomerRange range, con
   return totals;
 }
 
+namespace {
+
+inline void update_voice_key(const CustomerState& customers, std::uint32_t customer, std::span<std::uint8_t> voice_keys,
+                             std::vector<VoiceChange>& changes) {
+  const std::uint8_t key = voice_key(customers.status[customer], customers.satisfaction[customer]);
+  std::uint8_t& held = voice_keys[customer];
+  if (key == held) return;
+  changes.push_back({customer, held, key});
+  held = key;
+}
+
+}  // namespace
+
 void update_voice_keys(const CustomerState& customers, CustomerRange range, std::span<std::uint8_t> voice_keys,
                        std::vector<VoiceChange>& changes) {
-  const std::uint8_t* status = customers.status.data();
-  const float* satisfaction = customers.satisfaction.data();
-  for (Eigen::Index i = range.begin; i < range.end; ++i) {
-    const std::uint8_t key = voice_key(status[i], satisfaction[i]);
-    std::uint8_t& held = voice_keys[static_cast<std::size_t>(i)];
-    if (key == held) continue;
-    changes.push_back({static_cast<std::uint32_t>(i), held, key});
-    held = key;
-  }
+  for (Eigen::Index i = range.begin; i < range.end; ++i) update_voice_key(customers, static_cast<std::uint32_t>(i), voice_keys, changes);
+}
+
+void update_voice_keys(const CustomerState& customers, std::span<const std::uint32_t> who,
+                       std::span<std::uint8_t> voice_keys, std::vector<VoiceChange>& changes) {
+  for (const std::uint32_t customer : who) update_voice_key(customers, customer, voice_keys, changes);
 }
 
 void spread_voice_changes(const SocialNetwork& network, const Audiences& audiences, std::span<const VoiceChange> changes,
@@ -130,8 +140,9 @@ void spread_voice_changes(const SocialNetwork& network, const Audiences& audienc
         std::int64_t{audiences.customers.fixed[change.after]} - audiences.customers.fixed[change.before];
     for (const std::uint32_t neighbour : network.neighbours_of(change.customer)) {
       if (neighbour < first || neighbour >= last) continue;
-      totals.to_prospects[neighbour] += to_prospects;
-      totals.to_customers[neighbour] += to_customers;
+      std::int64_t* heard = totals.values.data() + 2 * static_cast<std::size_t>(neighbour);
+      heard[NeighbourTotals::kProspects] += to_prospects;
+      heard[NeighbourTotals::kCustomers] += to_customers;
     }
   }
 }

@@ -97,12 +97,21 @@ struct VoiceChange {
 // Sets the block's voice keys from the customers' state and appends the ones that changed.
 void update_voice_keys(const CustomerState& customers, CustomerRange range, std::span<std::uint8_t> voice_keys,
                        std::vector<VoiceChange>& changes);
+// The same for the listed customers only (those a sub-step changed).
+void update_voice_keys(const CustomerState& customers, std::span<const std::uint32_t> who,
+                       std::span<std::uint8_t> voice_keys, std::vector<VoiceChange>& changes);
 
 // What each customer's neighbours say, in total, to it as a prospect and as a customer (in units of
 // each audience's 2^-shift). Only exact audiences can be kept so.
 struct NeighbourTotals {
-  std::vector<std::int64_t> to_prospects;
-  std::vector<std::int64_t> to_customers;
+  // [2 * customer]: heard as a prospect; [2 * customer + 1]: as a customer. Side by side, so that one
+  // neighbour's change costs one cache line, not two.
+  std::vector<std::int64_t> values;
+  static constexpr std::size_t kProspects = 0;
+  static constexpr std::size_t kCustomers = 1;
+  [[nodiscard]] bool kept() const { return !values.empty(); }
+  // What `audience` (kProspects or kCustomers) hears, for Hearing.
+  [[nodiscard]] const std::int64_t* heard_by(std::size_t audience) const { return kept() ? values.data() + audience : nullptr; }
 };
 
 // Adds each change's difference to the totals of the changed customers' neighbours that lie in
@@ -117,7 +126,7 @@ struct Hearing {
   std::span<const std::uint8_t> voice_keys;
   const Audience& audience;
   double market_total;  // the complete graph's: the sum over the market of what this audience hears
-  std::span<const std::int64_t> neighbour_totals = {};  // when kept: by customer, in 2^-shift units
+  const std::int64_t* neighbour_totals = nullptr;  // when kept: [2 * customer], in 2^-shift units
 };
 
 // Mean of what the customer's neighbours say; on the complete graph, the mean over the whole market,
@@ -130,8 +139,8 @@ inline double neighbour_mean(const Hearing& hearing, std::int64_t customer) {
   const std::uint64_t begin = network.offsets[static_cast<std::size_t>(customer)];
   const std::uint64_t end = network.offsets[static_cast<std::size_t>(customer) + 1];
   if (begin == end) return 0.0;
-  if (!hearing.neighbour_totals.empty()) {
-    return static_cast<double>(hearing.neighbour_totals[static_cast<std::size_t>(customer)]) * hearing.audience.unit /
+  if (hearing.neighbour_totals != nullptr) {
+    return static_cast<double>(hearing.neighbour_totals[2 * static_cast<std::size_t>(customer)]) * hearing.audience.unit /
            static_cast<double>(end - begin);
   }
   const std::uint32_t* neighbours = network.neighbours.data();

@@ -105,10 +105,15 @@ class CustomerDraws {
   }
 
   [[nodiscard]] std::array<double, 4> operator()(std::uint64_t customer, std::uint32_t group = 0) const {
-    const Philox4x32::Counter words =
-        Philox4x32::generate({static_cast<std::uint32_t>(customer), static_cast<std::uint32_t>(customer >> 32), group, 0}, key_);
-    return {words[0] * 0x1p-32, words[1] * 0x1p-32, words[2] * 0x1p-32, words[3] * 0x1p-32};
+    const Philox4x32::Counter drawn = words(customer, group);
+    return {to_uniform(drawn[0]), to_uniform(drawn[1]), to_uniform(drawn[2]), to_uniform(drawn[3])};
   }
+
+  // The same draws as 32-bit words, to keep for later (to_uniform makes them the same uniforms).
+  [[nodiscard]] Philox4x32::Counter words(std::uint64_t customer, std::uint32_t group = 0) const {
+    return Philox4x32::generate({static_cast<std::uint32_t>(customer), static_cast<std::uint32_t>(customer >> 32), group, 0}, key_);
+  }
+  static constexpr double to_uniform(std::uint32_t word) { return word * 0x1p-32; }
 
   // Draw number `index` of the customer (sub-step s of the adoption draws, say).
   [[nodiscard]] double uniform(std::uint64_t customer, std::uint64_t index) const {

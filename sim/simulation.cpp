@@ -120,9 +120,16 @@ CustomerDraws Simulation::quarter_draws(StreamPurpose purpose) const {
   return CustomerDraws({stream_seed(world_), world_.replicate, purpose, static_cast<std::uint64_t>(world_.quarter), 0, 0});
 }
 
+bool Simulation::incremental() const { return world_.neighbour_totals.kept(); }
+
 VoiceTotals Simulation::listen() {
-  if (!world_.neighbour_totals.to_prospects.empty()) {
-    spread_changed_voices();
+  if (incremental()) {
+    std::vector<std::vector<VoiceChange>> changes(static_cast<std::size_t>(world_.blocks()));
+    for_each_block(world_, [&](Eigen::Index block) {
+      update_voice_keys(world_.customers, block_range(block, world_.customers.size()), world_.voice_keys,
+                        changes[static_cast<std::size_t>(block)]);
+    });
+    spread(changes);
     return {};  // the totals heard are the neighbours': no market total
   }
   std::vector<VoiceTotals> blocks(static_cast<std::size_t>(world_.blocks()));
@@ -139,12 +146,16 @@ VoiceTotals Simulation::listen() {
   return total;
 }
 
-void Simulation::spread_changed_voices() {
-  std::vector<std::vector<VoiceChange>> changes(static_cast<std::size_t>(world_.blocks()));
+void Simulation::listen_to(const std::vector<std::vector<std::uint32_t>>& changed) {
+  std::vector<std::vector<VoiceChange>> changes(changed.size());
   for_each_block(world_, [&](Eigen::Index block) {
-    update_voice_keys(world_.customers, block_range(block, world_.customers.size()), world_.voice_keys,
-                      changes[static_cast<std::size_t>(block)]);
+    const auto b = static_cast<std::size_t>(block);
+    update_voice_keys(world_.customers, changed[b], world_.voice_keys, changes[b]);
   });
+  spread(changes);
+}
+
+void Simulation::spread(const std::vector<std::vector<VoiceChange>>& changes) {
   // Each thread owns a contiguous range of customers and adds, to their totals only, what every change
   // makes them hear: no two threads write the same total, and integer sums are the same in any order.
   const Eigen::Index population = world_.customers.size();
@@ -159,8 +170,9 @@ void Simulation::spread_changed_voices() {
 }
 
 Hearing Simulation::hearing(const Audience& audience, double market_total,
-                            const std::vector<std::int64_t>& neighbour_totals) const {
-  return {world_.market->network, world_.voice_keys, audience, market_total, neighbour_totals};
+                            std::size_t neighbour_totals) const {
+  return {world_.market->network, world_.voice_keys, audience, market_total,
+          world_.neighbour_totals.heard_by(neighbour_totals)};
 }
 
 void Simulation::adoption_phase(BlockFlows& flows) {
@@ -195,15 +207,26 @@ void Simulation::adoption_phase(BlockFlows& flows) {
   std::vector<AdoptionParameters> hazards;
   for (const Firm& firm : world_.firms) hazards.push_back(firm.quarter.adoption);
   const AdoptionChoice choice{shares, hazards, terms, firms, segments};
-  // What prospects hear is refreshed every sub-step: new adopters start talking at once.
+  // What prospects hear is refreshed every sub-step: new adopters start talking at once. Kept
+  // incrementally, only the new adopters' voices change after the first sub-step, and the last
+  // sub-step's are spread too, so that the voices are current for perception.
   const CustomerDraws draws = quarter_draws(StreamPurpose::adoption);
+  std::vector<std::vector<std::uint32_t>> joined(static_cast<std::size_t>(world_.blocks()));
+  std::vector<ProspectDraws> prospects(static_cast<std::size_t>(world_.blocks()));
   for (std::int64_t substep = 0; substep < substeps; ++substep) {
-    const VoiceTotals totals = listen();
-    const Hearing signal = hearing(world_.audiences.prospects, totals.to_prospects, world_.neighbour_totals.to_prospects);
+    const VoiceTotals totals = substep == 0 || !incremental() ? listen() : VoiceTotals{};
+    const Hearing signal = hearing(world_.audiences.prospects, totals.to_prospects, NeighbourTotals::kProspects);
     for_each_block(world_, [&](Eigen::Index block) {
-      adopt_block(world_.customers, block_range(block, world_.customers.size()), dt, signal, choice, world_.quarter,
-                  draws, substep, flows[static_cast<std::size_t>(block)]);
+      const auto b = static_cast<std::size_t>(block);
+      if (substep % 4 == 0) {  // the prospects and their draws for this sub-step and the next three
+        list_prospects(world_.customers, block_range(block, world_.customers.size()), draws,
+                       static_cast<std::uint32_t>(substep / 4), prospects[b]);
+      }
+      joined[b].clear();
+      adopt_prospects(world_.customers, prospects[b], static_cast<std::size_t>(substep % 4), dt, signal, choice,
+                      world_.quarter, flows[b], incremental() ? &joined[b] : nullptr);
     });
+    if (incremental()) listen_to(joined);
   }
 }
 
@@ -237,8 +260,9 @@ void Simulation::perception_phase(BlockFlows& flows) {
     offers.push_back({firm.quarter.delivered_value, firm.quarter.promise, firm.quarter.price,
                       firm.quarter.resolution_probability});
   }
-  const VoiceTotals totals = listen();
-  const Hearing heard = hearing(world_.audiences.customers, totals.to_customers, world_.neighbour_totals.to_customers);
+  // Incremental voices are current: nothing has changed a voice since the last adoption sub-step.
+  const VoiceTotals totals = incremental() ? VoiceTotals{} : listen();
+  const Hearing heard = hearing(world_.audiences.customers, totals.to_customers, NeighbourTotals::kCustomers);
   const CustomerDraws draws = quarter_draws(StreamPurpose::resolution);
   for_each_block(world_, [&](Eigen::Index block) {
     perceive_block(world_.customers, block_range(block, world_.customers.size()), world_.market->segments,

@@ -37,11 +37,14 @@ class Simulation {
   [[nodiscard]] Census take_census() const;
   // Every customer's voice, for the word of mouth of this step; the market totals for the complete graph.
   VoiceTotals listen();
-  // Incremental word of mouth: updates every voice key and adds what changed to the neighbours' totals.
-  void spread_changed_voices();
-  // What `audience` hears this step: by gathering over neighbours, or from the totals when kept.
-  [[nodiscard]] Hearing hearing(const Audience& audience, double market_total,
-                                const std::vector<std::int64_t>& neighbour_totals) const;
+  // Incremental word of mouth: whether it is kept so; updating the keys of the `changed` customers (by
+  // block) and adding what changed to their neighbours' totals; adding `changes` (by block).
+  [[nodiscard]] bool incremental() const;
+  void listen_to(const std::vector<std::vector<std::uint32_t>>& changed);
+  void spread(const std::vector<std::vector<VoiceChange>>& changes);
+  // What `audience` hears this step: by gathering over neighbours, or from the neighbour totals of that
+  // audience (NeighbourTotals::kProspects or kCustomers) when they are kept.
+  [[nodiscard]] Hearing hearing(const Audience& audience, double market_total, std::size_t neighbour_totals) const;
   // This quarter's counter-based draws for `purpose`, for every customer.
   [[nodiscard]] CustomerDraws quarter_draws(StreamPurpose purpose) const;
   // What each firm offers this quarter, as customers compare firms.
