@@ -517,9 +517,10 @@ void Simulation::run_to_horizon() {
 }
 
 MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t concurrent_runs) {
-  // CustomerState's columns (10 floats and ints, 6 narrower), the two word-of-mouth scratch columns, and
-  // the network: 4 bytes per directed edge plus 8 per vertex, twice while it is being built.
-  constexpr double kStateBytes = 10 * 4 + 1 + 2 + 2 + 1 + 2 * 4;
+  // CustomerState's columns (10 floats and ints, 4 narrower), word of mouth (a voice key and two 8-byte
+  // neighbour totals), an adoption draw list (20 bytes per prospect), and the network: 4 bytes per
+  // directed edge plus 8 per vertex, twice while it is being built.
+  constexpr double kStateBytes = 10 * 4 + 1 + 2 + 2 + 1 + 1 + 2 * 8 + 20;
   const double degree = scenario.network.kind == NetworkKind::complete ? 0.0 : static_cast<double>(scenario.network.mean_degree);
   const double network = 2 * (4 * degree + 8);
   const auto population = static_cast<double>(scenario.market.population);

@@ -42,3 +42,36 @@ TEST_CASE("uniform01 stays at or above 0 and below 1 with the right mean", "[rng
   // Mean of U(0,1) has standard error sqrt(1/12 / n); allow 5 standard errors.
   CHECK(std::abs(sum / draws - 0.5) < 5.0 * std::sqrt(1.0 / 12.0 / draws));
 }
+
+TEST_CASE("Philox4x32-10 reproduces Random123's known-answer vectors", "[rng]") {
+  using Counter = Philox4x32::Counter;
+  CHECK(Philox4x32::generate({0, 0, 0, 0}, {0, 0}) == Counter{0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8});
+  CHECK(Philox4x32::generate({0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff}, {0xffffffff, 0xffffffff}) ==
+        Counter{0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd});
+  CHECK(Philox4x32::generate({0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344}, {0xa4093822, 0x299f31d0}) ==
+        Counter{0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1});
+}
+
+TEST_CASE("customer draws depend on the key and the customer only, and are uniform", "[rng]") {
+  const CustomerDraws draws({7, 1, StreamPurpose::adoption, 3, 0, 0});
+  const CustomerDraws again({7, 1, StreamPurpose::adoption, 3, 0, 0});
+  const CustomerDraws other_quarter({7, 1, StreamPurpose::adoption, 4, 0, 0});
+  double sum = 0;
+  std::int64_t same_as_other_quarter = 0;
+  const std::int64_t n = 200000;
+  for (std::int64_t customer = n - 1; customer >= 0; --customer) {  // any order
+    const auto c = static_cast<std::uint64_t>(customer);
+    REQUIRE(draws(c) == again(c));
+    for (std::uint64_t index = 0; index < 8; ++index) {
+      const double u = draws.uniform(c, index);
+      REQUIRE(u >= 0.0);
+      REQUIRE(u < 1.0);
+      REQUIRE(u == CustomerDraws::to_uniform(draws.words(c, static_cast<std::uint32_t>(index / 4))[index % 4]));
+      sum += u;
+    }
+    if (draws(c)[0] == other_quarter(c)[0]) ++same_as_other_quarter;
+  }
+  const double mean = sum / (8.0 * static_cast<double>(n));
+  CHECK(std::abs(mean - 0.5) < 4 * std::sqrt(1.0 / 12.0 / (8.0 * static_cast<double>(n))));
+  CHECK(same_as_other_quarter < 3);  // 32-bit words: a coincidence is about 1 in 20,000 here
+}
