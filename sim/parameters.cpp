@@ -100,7 +100,8 @@ std::vector<ParameterSpec> build_registry() {
   add(integer("simulation.replicates", &S::simulation, &SimulationSettings::replicates, 1, "runs", 1, 100000,
               "Independent replicates of the scenario, each with its own random streams."));
   add(integer("simulation.seed", &S::simulation, &SimulationSettings::seed, 1, "", 0, 4.0e18,
-              "Root seed: every random stream derives from (seed, replicate, purpose, block of customers)."));
+              "Root seed: every random draw derives from (seed, replicate, purpose, quarter, customer or block "
+              "of customers)."));
 
   // --- market
   add(integer("market.population", &S::market, &MarketParameters::population, 10000, "customers", 1, 1.0e8,
