@@ -12,6 +12,7 @@
 #include <boost/random/uniform_int_distribution.hpp>
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <numeric>
 #include <queue>
 #include <sstream>
@@ -44,6 +45,44 @@ GraphEngine graph_engine(std::int64_t seed, std::uint64_t purpose) {
 using BoostUndirected = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS>;
 using BoostCsr = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, boost::no_property,
                                                     boost::no_property, std::uint32_t, std::uint64_t>;
+
+// A CSR's edges as (source, target) pairs, read in place: Boost builds its own CSR for reverse
+// Cuthill-McKee from these without a copy of every edge as a pair (8 bytes per directed edge at the
+// memory peak).
+class CsrEdges {
+ public:
+  using iterator_category = std::input_iterator_tag;
+  using value_type = std::pair<std::uint32_t, std::uint32_t>;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const value_type*;
+  using reference = const value_type&;
+
+  CsrEdges(const SocialNetwork& network, std::uint64_t edge) : network_(&network), edge_(edge) { settle(); }
+  const value_type& operator*() const { return current_; }
+  pointer operator->() const { return &current_; }
+  CsrEdges& operator++() {
+    ++edge_;
+    settle();
+    return *this;
+  }
+  CsrEdges operator++(int) {
+    CsrEdges before = *this;
+    ++*this;
+    return before;
+  }
+  bool operator==(const CsrEdges& other) const { return edge_ == other.edge_; }
+  bool operator!=(const CsrEdges& other) const { return edge_ != other.edge_; }
+
+ private:
+  void settle() {  // the source is the vertex whose row holds edge_
+    while (static_cast<std::int64_t>(source_) < network_->vertices && network_->offsets[source_ + 1] <= edge_) ++source_;
+    if (edge_ < network_->neighbours.size()) current_ = {source_, network_->neighbours[edge_]};
+  }
+  const SocialNetwork* network_;
+  std::uint64_t edge_;
+  std::uint32_t source_ = 0;
+  value_type current_{};
+};
 
 std::vector<Edge> erdos_renyi_edges(std::int64_t n, double mean_degree, GraphEngine& engine) {
   const double p = n > 1 ? std::min(1.0, mean_degree / static_cast<double>(n - 1)) : 0.0;
@@ -248,15 +287,9 @@ std::vector<std::uint32_t> locality_order(const SocialNetwork& network, VertexOr
     return result;
   }
   if (order == VertexOrder::reverse_cuthill_mckee) {
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
-    pairs.reserve(network.neighbours.size());
-    for (std::size_t v = 0; v < n; ++v) {
-      for (const auto u : network.neighbours_of(static_cast<std::int64_t>(v))) pairs.emplace_back(static_cast<std::uint32_t>(v), u);
-    }
     // Vertices fit 32 bits: market.population is at most 10^8.
-    const BoostCsr graph(boost::edges_are_sorted, pairs.begin(), pairs.end(), static_cast<std::uint32_t>(n));
-    pairs.clear();
-    pairs.shrink_to_fit();
+    const BoostCsr graph(boost::edges_are_sorted, CsrEdges(network, 0), CsrEdges(network, network.neighbours.size()),
+                         static_cast<std::uint32_t>(n), network.neighbours.size());
     result.resize(n);
     boost::cuthill_mckee_ordering(graph, result.rbegin());
     return result;
