@@ -1,7 +1,7 @@
 #pragma once
 // The social network word of mouth travels on. Generated once per ensemble from its own seed (the same
-// graph for every replicate), stored in compressed-sparse-row form, its vertices relabelled in a
-// locality order so that the word-of-mouth gather streams through memory.
+// graph for every replicate), stored in compressed-sparse-row form, in the generator's vertex order or
+// relabelled (reverse Cuthill-McKee, breadth-first, random) when the scenario asks.
 #include <cstdint>
 #include <span>
 #include <string>

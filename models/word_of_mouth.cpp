@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <bit>
 #include <cmath>
 #include <limits>
@@ -130,19 +131,21 @@ void update_voice_keys(const CustomerState& customers, std::span<const std::uint
 }
 
 void spread_voice_changes(const SocialNetwork& network, const Audiences& audiences, std::span<const VoiceChange> changes,
-                          CustomerRange destinations, NeighbourTotals& totals) {
-  const auto first = static_cast<std::uint32_t>(destinations.begin);
-  const auto last = static_cast<std::uint32_t>(destinations.end);
+                          bool concurrent, NeighbourTotals& totals) {
   for (const VoiceChange& change : changes) {
     const std::int64_t to_prospects =
         std::int64_t{audiences.prospects.fixed[change.after]} - audiences.prospects.fixed[change.before];
     const std::int64_t to_customers =
         std::int64_t{audiences.customers.fixed[change.after]} - audiences.customers.fixed[change.before];
     for (const std::uint32_t neighbour : network.neighbours_of(change.customer)) {
-      if (neighbour < first || neighbour >= last) continue;
       std::int64_t* heard = totals.values.data() + 2 * static_cast<std::size_t>(neighbour);
-      heard[NeighbourTotals::kProspects] += to_prospects;
-      heard[NeighbourTotals::kCustomers] += to_customers;
+      if (concurrent) {
+        std::atomic_ref(heard[NeighbourTotals::kProspects]).fetch_add(to_prospects, std::memory_order_relaxed);
+        std::atomic_ref(heard[NeighbourTotals::kCustomers]).fetch_add(to_customers, std::memory_order_relaxed);
+      } else {
+        heard[NeighbourTotals::kProspects] += to_prospects;
+        heard[NeighbourTotals::kCustomers] += to_customers;
+      }
     }
   }
 }

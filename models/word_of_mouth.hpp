@@ -114,10 +114,11 @@ struct NeighbourTotals {
   [[nodiscard]] const std::int64_t* heard_by(std::size_t audience) const { return kept() ? values.data() + audience : nullptr; }
 };
 
-// Adds each change's difference to the totals of the changed customers' neighbours that lie in
-// `destinations`: threads that own disjoint ranges of customers can spread the same changes at once.
+// Adds each change's difference to the totals of the changed customers' neighbours. `concurrent`:
+// other threads spread other changes at the same time, so each addition is atomic (integer additions
+// give the same totals in any order, so the result does not depend on the threads).
 void spread_voice_changes(const SocialNetwork& network, const Audiences& audiences, std::span<const VoiceChange> changes,
-                          CustomerRange destinations, NeighbourTotals& totals);
+                          bool concurrent, NeighbourTotals& totals);
 
 // What one audience hears this step: every customer's voice key, read through the audience's table,
 // or, kept up to date, each customer's neighbours' total (then exact: see NeighbourTotals).

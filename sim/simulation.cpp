@@ -156,17 +156,13 @@ void Simulation::listen_to(const std::vector<std::vector<std::uint32_t>>& change
 }
 
 void Simulation::spread(const std::vector<std::vector<VoiceChange>>& changes) {
-  // Each thread owns a contiguous range of customers and adds, to their totals only, what every change
-  // makes them hear: no two threads write the same total, and integer sums are the same in any order.
-  const Eigen::Index population = world_.customers.size();
-  const int parts = world_.threads;
-#pragma omp parallel for num_threads(parts) schedule(static)
-  for (int part = 0; part < parts; ++part) {
-    const CustomerRange owned{population * part / parts, population * (part + 1) / parts};
-    for (const auto& block : changes) {
-      spread_voice_changes(world_.market->network, world_.audiences, block, owned, world_.neighbour_totals);
-    }
-  }
+  // Each block's changes are spread by whichever thread takes the block; neighbours' totals are shared,
+  // so additions are atomic when threads run at once (integer sums: the same in any order).
+  const bool concurrent = world_.threads > 1;
+  for_each_block(world_, [&](Eigen::Index block) {
+    spread_voice_changes(world_.market->network, world_.audiences, changes[static_cast<std::size_t>(block)], concurrent,
+                         world_.neighbour_totals);
+  });
 }
 
 Hearing Simulation::hearing(const Audience& audience, double market_total,

@@ -5,8 +5,9 @@ computes exactly what the unoptimised one does (issue 8).
 
 History: the digests were first recorded before any optimisation, and every optimisation that keeps
 results (fixed-point word of mouth, voice keys, the incremental kernel) reproduced them. They were
-recorded again once, on purpose, when the quarterly customer draws moved from per-block Mersenne
-Twister streams to the counter-based Philox generator (sim/rng.hpp).
+recorded again, on purpose, when the quarterly customer draws moved from per-block Mersenne Twister
+streams to the counter-based Philox generator (sim/rng.hpp), and when network.order's default became
+"none" (customers are labelled in the generator's order, so their draws differ).
 
 A change that is meant to alter results regenerates the digests on purpose:
     FULCRUM_UPDATE_GOLDEN=1 /usr/bin/python3 -m pytest tests/cli/test_golden.py
