@@ -68,16 +68,35 @@ void adopt_prospects(CustomerState& customers, const ProspectDraws& prospects, s
   std::vector<double> segment_hazard(choice.segments, 0.0);
   std::vector<double> segment_probability(choice.segments, 0.0);
   std::vector<std::vector<double>> segment_weights(choice.segments);
+  // No prospect can hear more than the loudest voice, and the hazard grows with what it hears: a draw
+  // above the probability at that signal cannot adopt, whatever its neighbours say, and needs nothing
+  // else looked at. (A margin far above rounding keeps the shortcut exact; most draws are far above.)
+  const double loudest = *std::max_element(signal.audience.voice.begin(), signal.audience.voice.end());
+  std::vector<double> segment_ceiling(choice.segments, 1.0);
+  std::vector<double> scratch;
   for (std::size_t s = 0; s < choice.segments; ++s) {
     segment_hazard[s] = adoption_hazard(choice, s, common_signal, segment_weights[s]);
     segment_probability[s] = -std::expm1(-segment_hazard[s] * dt);
+    if (!signal.network.mean_field) {
+      segment_ceiling[s] = -std::expm1(-adoption_hazard(choice, s, std::max(0.0, static_cast<double>(loudest)), scratch) * dt) + 1e-9;
+    }
   }
+  const double highest_ceiling = *std::max_element(segment_ceiling.begin(), segment_ceiling.end());
   const std::uint8_t* status = customers.status.data();
   const std::uint16_t* segment_of = customers.segment.data();
+  // Prospects whose draw passes the ceiling are far apart in memory: their neighbour totals are
+  // prefetched this many prospects ahead.
+  constexpr std::size_t kAhead = 16;
   for (std::size_t k = 0; k < prospects.customers.size(); ++k) {
+    if (k + kAhead < prospects.customers.size() &&
+        CustomerDraws::to_uniform(prospects.words[k + kAhead][draw]) < highest_ceiling) {
+      signal.prefetch(prospects.customers[k + kAhead]);
+    }
     const Eigen::Index i = prospects.customers[k];
     if (status[i] != customer_status::prospect) continue;  // joined at an earlier sub-step
     const std::uint16_t segment = segment_of[i];
+    const double uniform = CustomerDraws::to_uniform(prospects.words[k][draw]);
+    if (uniform >= segment_ceiling[segment]) continue;
     double hazard = segment_hazard[segment];
     double probability = segment_probability[segment];
     const std::vector<double>* firm_weights = &segment_weights[segment];
@@ -95,7 +114,6 @@ void adopt_prospects(CustomerState& customers, const ProspectDraws& prospects, s
         firm_weights = nullptr;  // worked out again below if this prospect adopts
       }
     }
-    const double uniform = CustomerDraws::to_uniform(prospects.words[k][draw]);
     if (uniform >= probability) continue;
     // Below the adoption probability the draw is uniform again: it picks the firm too.
     if (firm_weights == nullptr) {

@@ -34,6 +34,15 @@ void churn_block(CustomerState& customers, CustomerRange range, const ChurnConte
   const std::size_t segments = context.segments.size();
   const std::size_t firms = context.offers.size();
   std::vector<double> utilities(firms + 1);  // [0]: doing without; [1 + k]: switching to firm k
+  // Lock-in: leaving costs the switching cost and the network's value, which a customer cannot take
+  // along. The same for every customer of a segment and firm: one exp each, not one per customer.
+  std::vector<double> lock_in(segments * firms);
+  for (std::size_t s = 0; s < segments; ++s) {
+    for (std::size_t k = 0; k < firms; ++k) {
+      lock_in[s * firms + k] = std::exp(-context.segments[s].churn.switching_cost_sensitivity *
+                                        (context.segments[s].customers.switching_cost + context.offers[k].network_value));
+    }
+  }
   for (Eigen::Index i = range.begin; i < range.end; ++i) {
     if (customers.status[i] != customer_status::active) continue;
     const std::array<double, 4> draw = draws(static_cast<std::uint64_t>(i));
@@ -72,9 +81,7 @@ void churn_block(CustomerState& customers, CustomerRange range, const ChurnConte
     const RetentionEffort& effort = context.efforts[own];
     double hazard = effort.success_multiplier * churn_hazard(customers.base_churn_propensity[i], customers.satisfaction[i],
                                                              customers.trust[i], segment.churn, parameters);
-    // Lock-in: leaving costs the switching cost and the network's value, which a customer cannot take along.
-    hazard *= std::exp(-segment.churn.switching_cost_sensitivity *
-                       (parameters.switching_cost + context.offers[own].network_value));
+    hazard *= lock_in[segment_index * firms + own];
     if (std::isfinite(best_rival) && best_rival > own_utility) {
       hazard = std::min(1.0, hazard * std::exp(context.market.competitor_sensitivity * (best_rival - own_utility)));
     }
