@@ -3,6 +3,7 @@
 
 #include "models/adoption.hpp"
 #include "models/market.hpp"
+#include "sim/parameters.hpp"
 
 #include <limits>
 
@@ -159,4 +160,82 @@ TEST_CASE("logit shares match the closed form and pick inverts them", "[market]"
   CHECK(pick(shares, 0.999999999) == 3);
   CHECK(logit_shares(std::vector<double>{1000.0, 999.0}, 1.0)[0] == Approx(1 / (1 + std::exp(-1.0))));  // stable
   CHECK(offer_utility({7.0, 22.0, true}, 20.0, 2.0) == Approx(7.0 - 0.2));
+}
+
+TEST_CASE("the shortcuts of adopt_block decide exactly what the plain rule decides", "[adoption]") {
+  // The plain rule, written out: every prospect hears the mean of its neighbours' voices, its hazard is
+  // adoption_hazard at that signal, it adopts when its draw is below 1 - exp(-hazard dt), and the same
+  // draw picks the firm. adopt_block skips prospects whose draw is above the loudest signal's
+  // probability, remembers hazards, and reads kept totals: it must make the very same choices, on
+  // networks and voices random enough to reach every branch (two firms, two segments, loud and silent).
+  boost::random::mt19937 engine(2026);
+  std::int64_t joins = 0, stays = 0, heard_something = 0;
+  for (int trial = 0; trial < 40; ++trial) {
+    const std::int64_t n = 3000;
+    std::vector<Edge> edges;
+    for (int e = 0; e < 12000; ++e) edges.push_back({static_cast<std::uint32_t>(engine() % n), static_cast<std::uint32_t>(engine() % n)});
+    const SocialNetwork network = network_from_edges(n, edges);
+    WordOfMouthParameters wom = default_scenario().word_of_mouth;
+    // Reaches of a few significant bits keep the voices exact integers (the incremental case).
+    wom.positive_reach = std::round(uniform01(engine) * 64.0) / 64.0;
+    wom.negative_reach = std::round(uniform01(engine) * 64.0) / 64.0;
+    const Audiences audiences = make_audiences(wom, network);
+    REQUIRE(audiences.prospects.exact);
+    CustomerState customers(n);
+    std::vector<std::uint8_t> keys(static_cast<std::size_t>(n));
+    for (Eigen::Index i = 0; i < n; ++i) {
+      customers.status[i] = static_cast<std::uint8_t>(engine() % 3);
+      customers.satisfaction[i] = static_cast<float>(10.0 * uniform01(engine));
+      customers.segment[i] = static_cast<std::uint16_t>(engine() % 2);
+      keys[static_cast<std::size_t>(i)] = voice_key(customers.status[i], customers.satisfaction[i]);
+    }
+    // Neighbour totals, as the incremental kernel keeps them.
+    NeighbourTotals totals;
+    totals.values.assign(2 * static_cast<std::size_t>(n), 0);
+    std::vector<VoiceChange> changes;
+    std::vector<std::uint8_t> silent(static_cast<std::size_t>(n), voice_key(customer_status::prospect, 0.0f));
+    update_voice_keys(customers, {0, n}, silent, changes);
+    spread_voice_changes(network, audiences, changes, false, totals);
+    const std::vector<double> shares{0.3, 0.7, 0.6, 0.4};  // [segment * firms + firm]
+    const double imitation = 3.0 * uniform01(engine);
+    const std::vector<AdoptionParameters> hazards{{0.05, imitation}, {0.02, 2 * imitation}};
+    const std::vector<JoiningTerms> terms{{0, 5, 5, 0.5f, 1, 1}, {0, 5, 5, 0.5f, 1, 1}, {1, 5, 5, 0.5f, 1, 1}, {1, 5, 5, 0.5f, 1, 1}};
+    const AdoptionChoice choice{shares, hazards, terms, 2, 2};
+    const double dt = 0.25;
+    const CustomerDraws draws({static_cast<std::uint64_t>(trial), 0, StreamPurpose::adoption, 1, 0, 0});
+    const std::int64_t substep = trial % 8;
+
+    std::vector<std::int16_t> expected(static_cast<std::size_t>(n), kNoFirm);
+    std::vector<double> weights;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      if (customers.status[i] != customer_status::prospect) continue;
+      const double heard = neighbour_mean(Hearing{network, keys, audiences.prospects, 0.0}, i);
+      if (heard > 0) ++heard_something;
+      const double hazard = adoption_hazard(choice, customers.segment[i], heard, weights);
+      const double probability = -std::expm1(-hazard * dt);
+      const double draw = draws.uniform(static_cast<std::uint64_t>(i), static_cast<std::uint64_t>(substep));
+      if (draw >= probability) {
+        ++stays;
+        continue;
+      }
+      ++joins;
+      std::vector<double> firm_shares(weights);
+      for (double& share : firm_shares) share /= hazard;
+      expected[static_cast<std::size_t>(i)] = static_cast<std::int16_t>(pick(firm_shares, draw / probability));
+    }
+    for (const bool kept : {false, true}) {
+      CustomerState decided = customers;
+      std::vector<FirmTally> tallies(4);
+      const Hearing hearing{network, keys, audiences.prospects, 0.0, kept ? totals.heard_by(NeighbourTotals::kProspects) : nullptr};
+      adopt_block(decided, {0, n}, dt, hearing, choice, 1, draws, substep, tallies);
+      for (Eigen::Index i = 0; i < n; ++i) {
+        const bool joined = customers.status[i] == customer_status::prospect && decided.status[i] == customer_status::active;
+        REQUIRE(joined == (expected[static_cast<std::size_t>(i)] != kNoFirm));
+        if (joined) REQUIRE(decided.firm[i] == expected[static_cast<std::size_t>(i)]);
+      }
+    }
+  }
+  CHECK(joins > 1000);  // every branch was reached many times
+  CHECK(stays > 1000);
+  CHECK(heard_something > 1000);
 }
