@@ -36,15 +36,33 @@ double adoption_hazard(const AdoptionChoice& choice, std::size_t segment, double
 }
 
 void list_prospects(const CustomerState& customers, CustomerRange range, const CustomerDraws& draws,
-                    std::uint32_t group, ProspectDraws& prospects) {
+                    std::uint32_t group, unsigned used, std::span<const double> ceilings, ProspectDraws& prospects) {
   prospects.customers.clear();
   prospects.words.clear();
   const std::uint8_t* status = customers.status.data();
+  const std::uint16_t* segment_of = customers.segment.data();
   for (Eigen::Index i = range.begin; i < range.end; ++i) {
     if (status[i] != customer_status::prospect) continue;
+    const Philox4x32::Counter words = draws.words(static_cast<std::uint64_t>(i), group);
+    bool may_adopt = false;
+    for (unsigned k = 0; k < 4; ++k) {
+      may_adopt |= ((used >> k) & 1U) != 0 && CustomerDraws::to_uniform(words[k]) < ceilings[segment_of[i]];
+    }
+    if (!may_adopt) continue;
     prospects.customers.push_back(static_cast<std::uint32_t>(i));
-    prospects.words.push_back(draws.words(static_cast<std::uint64_t>(i), group));
+    prospects.words.push_back(words);
   }
+}
+
+std::vector<double> adoption_ceilings(const AdoptionChoice& choice, const Hearing& signal, double dt) {
+  std::vector<double> ceilings(choice.segments, 1.0);
+  if (signal.network.mean_field) return ceilings;
+  const double loudest = *std::max_element(signal.audience.voice.begin(), signal.audience.voice.end());
+  std::vector<double> weights;
+  for (std::size_t s = 0; s < choice.segments; ++s) {
+    ceilings[s] = -std::expm1(-adoption_hazard(choice, s, std::max(0.0, loudest), weights) * dt) + 1e-9;
+  }
+  return ceilings;
 }
 
 void adopt_prospects(CustomerState& customers, const ProspectDraws& prospects, std::size_t draw, double dt,
@@ -68,19 +86,12 @@ void adopt_prospects(CustomerState& customers, const ProspectDraws& prospects, s
   std::vector<double> segment_hazard(choice.segments, 0.0);
   std::vector<double> segment_probability(choice.segments, 0.0);
   std::vector<std::vector<double>> segment_weights(choice.segments);
-  // No prospect can hear more than the loudest voice, and the hazard grows with what it hears: a draw
-  // above the probability at that signal cannot adopt, whatever its neighbours say, and needs nothing
-  // else looked at. (A margin far above rounding keeps the shortcut exact; most draws are far above.)
-  const double loudest = *std::max_element(signal.audience.voice.begin(), signal.audience.voice.end());
-  std::vector<double> segment_ceiling(choice.segments, 1.0);
-  std::vector<double> scratch;
   for (std::size_t s = 0; s < choice.segments; ++s) {
     segment_hazard[s] = adoption_hazard(choice, s, common_signal, segment_weights[s]);
     segment_probability[s] = -std::expm1(-segment_hazard[s] * dt);
-    if (!signal.network.mean_field) {
-      segment_ceiling[s] = -std::expm1(-adoption_hazard(choice, s, std::max(0.0, static_cast<double>(loudest)), scratch) * dt) + 1e-9;
-    }
   }
+  // Most draws are above any probability this sub-step can have: they need nothing else looked at.
+  const std::vector<double> segment_ceiling = adoption_ceilings(choice, signal, dt);
   const double highest_ceiling = *std::max_element(segment_ceiling.begin(), segment_ceiling.end());
   const std::uint8_t* status = customers.status.data();
   const std::uint16_t* segment_of = customers.segment.data();
@@ -133,7 +144,9 @@ void adopt_block(CustomerState& customers, CustomerRange range, double dt, const
                  const AdoptionChoice& choice, int quarter, const CustomerDraws& draws, std::int64_t substep,
                  std::vector<FirmTally>& tallies, std::vector<std::uint32_t>* joined) {
   ProspectDraws prospects;
-  list_prospects(customers, range, draws, static_cast<std::uint32_t>(substep / 4), prospects);
+  const unsigned used = 1U << (substep % 4);
+  list_prospects(customers, range, draws, static_cast<std::uint32_t>(substep / 4), used, adoption_ceilings(choice, signal, dt),
+                 prospects);
   adopt_prospects(customers, prospects, static_cast<std::size_t>(substep % 4), dt, signal, choice, quarter, tallies, joined);
 }
 

@@ -47,8 +47,15 @@ struct ProspectDraws {
   std::vector<std::uint32_t> customers;
   std::vector<Philox4x32::Counter> words;
 };
+// Only prospects with at least one draw in `used` (a bit per draw, 0-3) below their segment's
+// `ceilings` are listed: the others cannot adopt in any of those sub-steps.
 void list_prospects(const CustomerState& customers, CustomerRange range, const CustomerDraws& draws,
-                    std::uint32_t group, ProspectDraws& prospects);
+                    std::uint32_t group, unsigned used, std::span<const double> ceilings, ProspectDraws& prospects);
+
+// The highest adoption probability a prospect of each segment can have in a sub-step: at the loudest
+// voice of `signal`'s audience (hazards grow with what a prospect hears), plus 1e-9, far above any
+// rounding. A draw at or above it cannot adopt, whatever the neighbours say. 1 on the complete graph.
+std::vector<double> adoption_ceilings(const AdoptionChoice& choice, const Hearing& signal, double dt);
 
 // One adoption sub-step over the listed prospects that still are, with draw `draw` (0-3) of their four.
 void adopt_prospects(CustomerState& customers, const ProspectDraws& prospects, std::size_t draw, double dt,

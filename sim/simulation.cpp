@@ -212,11 +212,15 @@ void Simulation::adoption_phase(BlockFlows& flows) {
   for (std::int64_t substep = 0; substep < substeps; ++substep) {
     const VoiceTotals totals = substep == 0 || !incremental() ? listen() : VoiceTotals{};
     const Hearing signal = hearing(world_.audiences.prospects, totals.to_prospects, NeighbourTotals::kProspects);
+    // Listed once per four sub-steps: the prospects that may adopt in one of them, with their draws.
+    const std::vector<double> ceilings = adoption_ceilings(choice, signal, dt);
+    const auto group_size = std::min<std::int64_t>(4, substeps - substep / 4 * 4);
+    const unsigned used = (1U << group_size) - 1U;
     for_each_block(world_, [&](Eigen::Index block) {
       const auto b = static_cast<std::size_t>(block);
-      if (substep % 4 == 0) {  // the prospects and their draws for this sub-step and the next three
+      if (substep % 4 == 0) {
         list_prospects(world_.customers, block_range(block, world_.customers.size()), draws,
-                       static_cast<std::uint32_t>(substep / 4), prospects[b]);
+                       static_cast<std::uint32_t>(substep / 4), used, ceilings, prospects[b]);
       }
       joined[b].clear();
       adopt_prospects(world_.customers, prospects[b], static_cast<std::size_t>(substep % 4), dt, signal, choice,
