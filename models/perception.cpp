@@ -34,7 +34,7 @@ void perceive_block(CustomerState& customers, CustomerRange range, std::span<con
                     const Hearing& heard, const std::vector<Offer>& offers, const CustomerDraws& draws,
                     std::vector<FirmTally>& tallies) {
   for (Eigen::Index i = range.begin; i < range.end; ++i) {
-    heard.network.prefetch_neighbours(i + SocialNetwork::kPrefetchDistance);
+    heard.prefetch(i + SocialNetwork::kPrefetchDistance);
     if (customers.status[i] != customer_status::active) continue;
     const CustomerParameters& parameters = segments[customers.segment[i]].customers;
     const Offer& offer = offers[static_cast<std::size_t>(customers.firm[i])];

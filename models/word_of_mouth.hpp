@@ -132,9 +132,13 @@ struct Hearing {
   // Asks for what neighbour_mean(customer) will read to be brought into cache: a pass that knows
   // whom it will visit next calls this some customers ahead, to overlap their cache misses.
   void prefetch(std::int64_t customer) const {
-    if (network.mean_field) return;
+    if (network.mean_field || customer >= network.vertices) return;
+    if (neighbour_totals == nullptr) {  // the gather reads the neighbour list
+      network.prefetch_neighbours(customer);
+      return;
+    }
     __builtin_prefetch(network.offsets.data() + customer);
-    if (neighbour_totals != nullptr) __builtin_prefetch(neighbour_totals + 2 * customer);
+    __builtin_prefetch(neighbour_totals + 2 * customer);
   }
 };
 
