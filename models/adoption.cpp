@@ -66,8 +66,8 @@ std::vector<double> adoption_ceilings(const AdoptionChoice& choice, const Hearin
 }
 
 void adopt_prospects(CustomerState& customers, const ProspectDraws& prospects, std::size_t draw, double dt,
-                     const Hearing& signal, const AdoptionChoice& choice, int quarter, std::vector<FirmTally>& tallies,
-                     std::vector<std::uint32_t>* joined) {
+                     const Hearing& signal, const AdoptionChoice& choice, std::span<const double> ceilings, int quarter,
+                     std::vector<FirmTally>& tallies, std::vector<std::uint32_t>* joined) {
   std::vector<double> weights;
   // Prospects hear a few distinct signals (a handful of voices over a handful of neighbours): the
   // hazard and probability of each (segment, signal) are computed once and looked up after that.
@@ -91,8 +91,7 @@ void adopt_prospects(CustomerState& customers, const ProspectDraws& prospects, s
     segment_probability[s] = -std::expm1(-segment_hazard[s] * dt);
   }
   // Most draws are above any probability this sub-step can have: they need nothing else looked at.
-  const std::vector<double> segment_ceiling = adoption_ceilings(choice, signal, dt);
-  const double highest_ceiling = *std::max_element(segment_ceiling.begin(), segment_ceiling.end());
+  const double highest_ceiling = *std::max_element(ceilings.begin(), ceilings.end());
   const std::uint8_t* status = customers.status.data();
   const std::uint16_t* segment_of = customers.segment.data();
   // Prospects whose draw passes the ceiling are far apart in memory: their neighbour totals are
@@ -107,7 +106,7 @@ void adopt_prospects(CustomerState& customers, const ProspectDraws& prospects, s
     if (status[i] != customer_status::prospect) continue;  // joined at an earlier sub-step
     const std::uint16_t segment = segment_of[i];
     const double uniform = CustomerDraws::to_uniform(prospects.words[k][draw]);
-    if (uniform >= segment_ceiling[segment]) continue;
+    if (uniform >= ceilings[segment]) continue;
     double hazard = segment_hazard[segment];
     double probability = segment_probability[segment];
     const std::vector<double>* firm_weights = &segment_weights[segment];
@@ -144,10 +143,10 @@ void adopt_block(CustomerState& customers, CustomerRange range, double dt, const
                  const AdoptionChoice& choice, int quarter, const CustomerDraws& draws, std::int64_t substep,
                  std::vector<FirmTally>& tallies, std::vector<std::uint32_t>* joined) {
   ProspectDraws prospects;
-  const unsigned used = 1U << (substep % 4);
-  list_prospects(customers, range, draws, static_cast<std::uint32_t>(substep / 4), used, adoption_ceilings(choice, signal, dt),
-                 prospects);
-  adopt_prospects(customers, prospects, static_cast<std::size_t>(substep % 4), dt, signal, choice, quarter, tallies, joined);
+  const std::vector<double> ceilings = adoption_ceilings(choice, signal, dt);
+  list_prospects(customers, range, draws, static_cast<std::uint32_t>(substep / 4), 1U << (substep % 4), ceilings, prospects);
+  adopt_prospects(customers, prospects, static_cast<std::size_t>(substep % 4), dt, signal, choice, ceilings, quarter,
+                  tallies, joined);
 }
 
 }  // namespace fulcrum

@@ -57,10 +57,11 @@ void list_prospects(const CustomerState& customers, CustomerRange range, const C
 // rounding. A draw at or above it cannot adopt, whatever the neighbours say. 1 on the complete graph.
 std::vector<double> adoption_ceilings(const AdoptionChoice& choice, const Hearing& signal, double dt);
 
-// One adoption sub-step over the listed prospects that still are, with draw `draw` (0-3) of their four.
+// One adoption sub-step over the listed prospects that still are, with draw `draw` (0-3) of their four;
+// `ceilings` are adoption_ceilings(choice, signal, dt).
 void adopt_prospects(CustomerState& customers, const ProspectDraws& prospects, std::size_t draw, double dt,
-                     const Hearing& signal, const AdoptionChoice& choice, int quarter, std::vector<FirmTally>& tallies,
-                     std::vector<std::uint32_t>* joined = nullptr);
+                     const Hearing& signal, const AdoptionChoice& choice, std::span<const double> ceilings, int quarter,
+                     std::vector<FirmTally>& tallies, std::vector<std::uint32_t>* joined = nullptr);
 
 // One adoption sub-step over a block: a prospect adopts with probability 1 - exp(-hazard * dt), and
 // joins firm k with probability proportional to its part of the hazard. A prospect's draw number

@@ -266,21 +266,22 @@ SocialNetwork generate_network(const NetworkParameters& parameters, std::int64_t
     case NetworkKind::complete: break;
   }
   SocialNetwork network = network_from_edges(vertices, std::move(edges));
-  const std::vector<std::uint32_t> order = locality_order(network, parameters.order, static_cast<std::uint64_t>(parameters.seed));
+  const std::vector<std::uint32_t> order = locality_order(network, parameters.order, parameters.seed);
   if (order.empty()) return network;
   const std::vector<std::uint16_t> generated_blocks = block_of;
   for (std::size_t i = 0; i < order.size(); ++i) block_of[i] = generated_blocks[order[i]];
   return relabel(network, order);
 }
 
-std::vector<std::uint32_t> locality_order(const SocialNetwork& network, VertexOrder order, std::uint64_t seed) {
+std::vector<std::uint32_t> locality_order(const SocialNetwork& network, VertexOrder order, std::int64_t seed) {
   if (network.mean_field || order == VertexOrder::as_generated) return {};
   const auto n = static_cast<std::size_t>(network.vertices);
   std::vector<std::uint32_t> result;
   result.reserve(n);
   if (order == VertexOrder::random) {  // Fisher-Yates
-    for (std::size_t i = 0; i < n; ++i) result.push_back(static_cast<std::uint32_t>(i));
-    GraphEngine engine = graph_engine(static_cast<std::int64_t>(seed), kShuffleStream);
+    result.resize(n);
+    std::iota(result.begin(), result.end(), 0U);
+    GraphEngine engine = graph_engine(seed, kShuffleStream);
     for (std::size_t i = n; i > 1; --i) {
       std::swap(result[i - 1], result[static_cast<std::size_t>(engine() % i)]);
     }

@@ -53,7 +53,7 @@ SocialNetwork generate_network(const NetworkParameters& parameters, std::int64_t
 
 // A vertex order, order[new_label] = old_label: locality-improving, or a random permutation drawn with
 // `seed` (VertexOrder::random); empty for as_generated.
-std::vector<std::uint32_t> locality_order(const SocialNetwork& network, VertexOrder order, std::uint64_t seed = 0);
+std::vector<std::uint32_t> locality_order(const SocialNetwork& network, VertexOrder order, std::int64_t seed = 0);
 // The same network with vertex `order[i]` relabelled i.
 SocialNetwork relabel(const SocialNetwork& network, std::span<const std::uint32_t> order);
 

@@ -48,8 +48,9 @@ struct CustomerState {
   [[nodiscard]] Index size() const { return status.size(); }
 };
 
-// Customers are processed in fixed blocks; each block owns its random streams (sim/rng.hpp).
-// The block size is part of the results' identity: changing it changes every trajectory.
+// Customers are processed in fixed blocks; each block owns its set-up random streams and its tallies
+// (sim/rng.hpp; quarterly draws are per customer). The block size is part of the results' identity:
+// changing it changes the set-up draws and the order in which tallies are summed.
 constexpr Eigen::Index kCustomersPerBlock = 4096;
 
 struct CustomerRange {

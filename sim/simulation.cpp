@@ -224,7 +224,7 @@ void Simulation::adoption_phase(BlockFlows& flows) {
       }
       joined[b].clear();
       adopt_prospects(world_.customers, prospects[b], static_cast<std::size_t>(substep % 4), dt, signal, choice,
-                      world_.quarter, flows[b], incremental() ? &joined[b] : nullptr);
+                      ceilings, world_.quarter, flows[b], incremental() ? &joined[b] : nullptr);
     });
     if (incremental()) listen_to(joined);
   }
