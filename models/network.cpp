@@ -11,6 +11,7 @@
 #include <boost/random/taus88.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
 #include <cmath>
+#include <deque>
 #include <fstream>
 #include <iterator>
 #include <numeric>
@@ -175,6 +176,31 @@ std::vector<Edge> stochastic_block_edges(std::int64_t n, double mean_degree, dou
   return edges;
 }
 
+// Vertices breadth first from the lowest unvisited vertex of each component; those start vertices,
+// in increasing order, go to `starts` when asked for.
+std::vector<std::uint32_t> breadth_first_order(const SocialNetwork& network, std::vector<std::uint32_t>* starts) {
+  const auto n = static_cast<std::size_t>(network.vertices);
+  std::vector<bool> seen(n, false);
+  std::vector<std::uint32_t> order;
+  order.reserve(n);
+  for (std::size_t start = 0; start < n; ++start) {
+    if (seen[start]) continue;
+    seen[start] = true;
+    if (starts != nullptr) starts->push_back(static_cast<std::uint32_t>(start));
+    std::size_t head = order.size();
+    order.push_back(static_cast<std::uint32_t>(start));
+    while (head < order.size()) {
+      for (const auto u : network.neighbours_of(order[head++])) {
+        if (!seen[u]) {
+          seen[u] = true;
+          order.push_back(u);
+        }
+      }
+    }
+  }
+  return order;
+}
+
 }  // namespace
 
 SocialNetwork network_from_edges(std::int64_t vertices, std::vector<Edge> edges) {
@@ -276,10 +302,8 @@ SocialNetwork generate_network(const NetworkParameters& parameters, std::int64_t
 std::vector<std::uint32_t> locality_order(const SocialNetwork& network, VertexOrder order, std::int64_t seed) {
   if (network.mean_field || order == VertexOrder::as_generated) return {};
   const auto n = static_cast<std::size_t>(network.vertices);
-  std::vector<std::uint32_t> result;
-  result.reserve(n);
   if (order == VertexOrder::random) {  // Fisher-Yates
-    result.resize(n);
+    std::vector<std::uint32_t> result(n);
     std::iota(result.begin(), result.end(), 0U);
     GraphEngine engine = graph_engine(seed, kShuffleStream);
     for (std::size_t i = n; i > 1; --i) {
@@ -288,31 +312,26 @@ std::vector<std::uint32_t> locality_order(const SocialNetwork& network, VertexOr
     return result;
   }
   if (order == VertexOrder::reverse_cuthill_mckee) {
+    // Boost's own entry point finds each component's lowest vertex by a depth-first search whose stack
+    // holds a frame (vertex and two edge iterators) per vertex on the path: on a large Watts-Strogatz
+    // graph the path runs through most vertices and set the memory peak. The same vertices, found
+    // breadth first, give the same start vertices and so the same order.
+    std::vector<std::uint32_t> lowest;
+    breadth_first_order(network, &lowest);
     // Vertices fit 32 bits: market.population is at most 10^8.
     const BoostCsr graph(boost::edges_are_sorted, CsrEdges(network, 0), CsrEdges(network, network.neighbours.size()),
                          static_cast<std::uint32_t>(n), network.neighbours.size());
-    result.resize(n);
-    boost::cuthill_mckee_ordering(graph, result.rbegin());
+    using Colour = boost::default_color_type;
+    std::vector<Colour> colours(n, Colour::white_color);
+    const auto colour_map = boost::make_iterator_property_map(colours.data(), boost::get(boost::vertex_index, graph));
+    const auto degree_map = boost::make_out_degree_map(graph);
+    std::deque<std::uint32_t> starts;
+    for (const std::uint32_t vertex : lowest) starts.push_back(boost::find_starting_node(graph, vertex, colour_map, degree_map));
+    std::vector<std::uint32_t> result(n);
+    boost::cuthill_mckee_ordering(graph, starts, result.rbegin(), colour_map, degree_map);
     return result;
   }
-  // Breadth-first from the lowest unvisited vertex of each component.
-  std::vector<bool> seen(n, false);
-  for (std::size_t start = 0; start < n; ++start) {
-    if (seen[start]) continue;
-    seen[start] = true;
-    std::size_t head = result.size();
-    result.push_back(static_cast<std::uint32_t>(start));
-    while (head < result.size()) {
-      const std::uint32_t v = result[head++];
-      for (const auto u : network.neighbours_of(v)) {
-        if (!seen[u]) {
-          seen[u] = true;
-          result.push_back(u);
-        }
-      }
-    }
-  }
-  return result;
+  return breadth_first_order(network, nullptr);
 }
 
 SocialNetwork relabel(const SocialNetwork& network, std::span<const std::uint32_t> order) {

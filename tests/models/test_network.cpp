@@ -1,10 +1,13 @@
 #include <unistd.h>
 
+#include <boost/graph/compressed_sparse_row_graph.hpp>
+#include <boost/graph/cuthill_mckee_ordering.hpp>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <numeric>
+#include <tuple>
 
 #include "models/network.hpp"
 #include "sim/error.hpp"
@@ -171,6 +174,42 @@ TEST_CASE("locality orders relabel the same graph and narrow its bandwidth", "[n
     CHECK(symmetric_sorted_simple(ordered));
     CHECK(bandwidth(ordered) < bandwidth(scrambled) / 20);
   }
+}
+
+TEST_CASE("reverse Cuthill-McKee gives Boost's own order on graphs of many components", "[network]") {
+  // locality_order finds the components' start vertices breadth first instead of through Boost's
+  // depth-first entry point (for memory): the order must not change. Several Barabasi-Albert and
+  // Erdos-Renyi pieces side by side (sparse enough to leave isolated vertices), labels scrambled.
+  std::vector<Edge> edges;
+  std::uint32_t offset = 0;
+  for (const auto& [kind, n, degree] : {std::tuple{NetworkKind::barabasi_albert, 700, 4}, std::tuple{NetworkKind::erdos_renyi, 900, 1},
+                                        std::tuple{NetworkKind::watts_strogatz, 500, 4}, std::tuple{NetworkKind::erdos_renyi, 400, 2}}) {
+    NetworkParameters parameters = network_of(kind, degree, 0.2);
+    parameters.order = VertexOrder::as_generated;
+    const SocialNetwork piece = generate_network(parameters, n, one_block(n));
+    for (std::int64_t v = 0; v < piece.vertices; ++v) {
+      for (const auto u : piece.neighbours_of(v)) {
+        if (u > v) edges.push_back({static_cast<std::uint32_t>(v) + offset, u + offset});
+      }
+    }
+    offset += static_cast<std::uint32_t>(n);
+  }
+  std::vector<std::uint32_t> scramble(offset);
+  std::iota(scramble.begin(), scramble.end(), 0u);
+  for (std::size_t i = scramble.size() - 1; i > 0; --i) std::swap(scramble[i], scramble[(i * 7919) % (i + 1)]);
+  const SocialNetwork network = relabel(network_from_edges(offset, edges), scramble);
+  REQUIRE(measure_network(network, kNoBlocks, 1, 1).min_degree == 0);  // isolated vertices: components of one
+
+  using Csr = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, boost::no_property,
+                                                 boost::no_property, std::uint32_t, std::uint64_t>;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
+  for (std::int64_t v = 0; v < network.vertices; ++v) {
+    for (const auto u : network.neighbours_of(v)) pairs.emplace_back(static_cast<std::uint32_t>(v), u);
+  }
+  const Csr graph(boost::edges_are_sorted, pairs.begin(), pairs.end(), offset);
+  std::vector<std::uint32_t> boost_order(offset);
+  boost::cuthill_mckee_ordering(graph, boost_order.rbegin());
+  CHECK(locality_order(network, VertexOrder::reverse_cuthill_mckee) == boost_order);
 }
 
 TEST_CASE("a random order is a seeded permutation that destroys locality", "[network]") {
