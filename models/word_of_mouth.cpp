@@ -132,7 +132,21 @@ void update_voice_keys(const CustomerState& customers, std::span<const std::uint
 
 void spread_voice_changes(const SocialNetwork& network, const Audiences& audiences, std::span<const VoiceChange> changes,
                           bool concurrent, NeighbourTotals& totals) {
-  for (const VoiceChange& change : changes) {
+  // Each change's neighbours are read and written at addresses the previous changes do not predict:
+  // the cache misses of the changes ahead are started now so that they overlap, in three stages (the
+  // row's offsets, then the row, then the neighbours' totals, each found by the stage before).
+  constexpr std::size_t kOffsetsAhead = 24;
+  constexpr std::size_t kRowsAhead = 16;
+  constexpr std::size_t kTotalsAhead = 8;
+  for (std::size_t k = 0; k < changes.size(); ++k) {
+    if (k + kOffsetsAhead < changes.size()) __builtin_prefetch(network.offsets.data() + changes[k + kOffsetsAhead].customer);
+    if (k + kRowsAhead < changes.size()) network.prefetch_neighbours(changes[k + kRowsAhead].customer);
+    if (k + kTotalsAhead < changes.size()) {
+      for (const std::uint32_t neighbour : network.neighbours_of(changes[k + kTotalsAhead].customer)) {
+        __builtin_prefetch(totals.values.data() + 2 * static_cast<std::size_t>(neighbour), 1);
+      }
+    }
+    const VoiceChange& change = changes[k];
     const std::int64_t to_prospects =
         std::int64_t{audiences.prospects.fixed[change.after]} - audiences.prospects.fixed[change.before];
     const std::int64_t to_customers =
