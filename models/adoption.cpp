@@ -37,20 +37,20 @@ double adoption_hazard(const AdoptionChoice& choice, std::size_t segment, double
 
 void list_prospects(const CustomerState& customers, CustomerRange range, const CustomerDraws& draws,
                     std::uint32_t group, unsigned used, std::span<const double> ceilings, ProspectDraws& prospects) {
-  prospects.customers.clear();
-  prospects.words.clear();
+  for (auto& listed : prospects.by_draw) listed.clear();
   const std::uint8_t* status = customers.status.data();
   const std::uint16_t* segment_of = customers.segment.data();
   for (Eigen::Index i = range.begin; i < range.end; ++i) {
     if (status[i] != customer_status::prospect) continue;
     const Philox4x32::Counter words = draws.words(static_cast<std::uint64_t>(i), group);
-    bool may_adopt = false;
-    for (unsigned k = 0; k < 4; ++k) {
-      may_adopt |= ((used >> k) & 1U) != 0 && CustomerDraws::to_uniform(words[k]) < ceilings[segment_of[i]];
+    const double ceiling = ceilings[segment_of[i]];
+    unsigned below = 0;
+    for (unsigned k = 0; k < 4; ++k) below |= (CustomerDraws::to_uniform(words[k]) < ceiling ? 1U : 0U) << k;
+    below &= used;
+    for (; below != 0; below &= below - 1) {  // about one prospect in three has any
+      const auto k = static_cast<unsigned>(std::countr_zero(below));
+      prospects.by_draw[k].push_back({static_cast<std::uint32_t>(i), words[k]});
     }
-    if (!may_adopt) continue;
-    prospects.customers.push_back(static_cast<std::uint32_t>(i));
-    prospects.words.push_back(words);
   }
 }
 
@@ -65,8 +65,8 @@ std::vector<double> adoption_ceilings(const AdoptionChoice& choice, const Hearin
   return ceilings;
 }
 
-void adopt_prospects(CustomerState& customers, const ProspectDraws& prospects, std::size_t draw, double dt,
-                     const Hearing& signal, const AdoptionChoice& choice, std::span<const double> ceilings, int quarter,
+void adopt_prospects(CustomerState& customers, std::span<const Prospect> prospects, double dt,
+                     const Hearing& signal, const AdoptionChoice& choice, int quarter,
                      std::vector<FirmTally>& tallies, std::vector<std::uint32_t>* joined) {
   std::vector<double> weights;
   // Prospects hear a few distinct signals (a handful of voices over a handful of neighbours): the
@@ -90,23 +90,17 @@ void adopt_prospects(CustomerState& customers, const ProspectDraws& prospects, s
     segment_hazard[s] = adoption_hazard(choice, s, common_signal, segment_weights[s]);
     segment_probability[s] = -std::expm1(-segment_hazard[s] * dt);
   }
-  // Most draws are above any probability this sub-step can have: they need nothing else looked at.
-  const double highest_ceiling = *std::max_element(ceilings.begin(), ceilings.end());
   const std::uint8_t* status = customers.status.data();
   const std::uint16_t* segment_of = customers.segment.data();
-  // Prospects whose draw passes the ceiling are far apart in memory: their neighbour totals are
-  // prefetched this many prospects ahead.
+  // Listed prospects are far apart in memory: their neighbour totals are prefetched this many ahead.
   constexpr std::size_t kAhead = 16;
-  for (std::size_t k = 0; k < prospects.customers.size(); ++k) {
-    if (k + kAhead < prospects.customers.size() &&
-        CustomerDraws::to_uniform(prospects.words[k + kAhead][draw]) < highest_ceiling) {
-      signal.prefetch(prospects.customers[k + kAhead]);
-    }
-    const Eigen::Index i = prospects.customers[k];
+  for (std::size_t k = 0; k < prospects.size(); ++k) {
+    if (k + kAhead < prospects.size()) signal.prefetch(prospects[k + kAhead].customer);
+    const Eigen::Index i = prospects[k].customer;
     if (status[i] != customer_status::prospect) continue;  // joined at an earlier sub-step
     const std::uint16_t segment = segment_of[i];
-    const double uniform = CustomerDraws::to_uniform(prospects.words[k][draw]);
-    if (uniform >= ceilings[segment]) continue;
+    // Below its segment's ceiling (that is why it is listed): the signal decides.
+    const double uniform = CustomerDraws::to_uniform(prospects[k].word);
     double hazard = segment_hazard[segment];
     double probability = segment_probability[segment];
     const std::vector<double>* firm_weights = &segment_weights[segment];
@@ -145,7 +139,7 @@ void adopt_block(CustomerState& customers, CustomerRange range, double dt, const
   ProspectDraws prospects;
   const std::vector<double> ceilings = adoption_ceilings(choice, signal, dt);
   list_prospects(customers, range, draws, static_cast<std::uint32_t>(substep / 4), 1U << (substep % 4), ceilings, prospects);
-  adopt_prospects(customers, prospects, static_cast<std::size_t>(substep % 4), dt, signal, choice, ceilings, quarter,
+  adopt_prospects(customers, prospects.by_draw[static_cast<std::size_t>(substep % 4)], dt, signal, choice, quarter,
                   tallies, joined);
 }
 

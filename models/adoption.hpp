@@ -41,14 +41,18 @@ struct AdoptionChoice {
 // each firm's part of it.
 double adoption_hazard(const AdoptionChoice& choice, std::size_t segment, double signal, std::vector<double>& weights);
 
-// A block's prospects and their adoption draws for four sub-steps (4g to 4g + 3), drawn at once: one
-// Philox call serves four sub-steps, and later sub-steps visit only these customers.
-struct ProspectDraws {
-  std::vector<std::uint32_t> customers;
-  std::vector<Philox4x32::Counter> words;
+// A block's prospects for four sub-steps (4g to 4g + 3), drawn at once (one Philox call serves four
+// sub-steps): for each sub-step, the prospects whose draw for it is below their segment's ceiling, with
+// that draw. The others cannot adopt in that sub-step, so it need not visit them at all.
+struct Prospect {
+  std::uint32_t customer;
+  std::uint32_t word;  // the draw, as CustomerDraws::words gives it
 };
-// Only prospects with at least one draw in `used` (a bit per draw, 0-3) below their segment's
-// `ceilings` are listed: the others cannot adopt in any of those sub-steps.
+struct ProspectDraws {
+  std::array<std::vector<Prospect>, 4> by_draw;
+};
+// Lists the block's prospects for each draw in `used` (a bit per draw, 0-3) that is below their
+// segment's `ceilings`.
 void list_prospects(const CustomerState& customers, CustomerRange range, const CustomerDraws& draws,
                     std::uint32_t group, unsigned used, std::span<const double> ceilings, ProspectDraws& prospects);
 
@@ -57,10 +61,10 @@ void list_prospects(const CustomerState& customers, CustomerRange range, const C
 // rounding. A draw at or above it cannot adopt, whatever the neighbours say. 1 on the complete graph.
 std::vector<double> adoption_ceilings(const AdoptionChoice& choice, const Hearing& signal, double dt);
 
-// One adoption sub-step over the listed prospects that still are, with draw `draw` (0-3) of their four;
-// `ceilings` are adoption_ceilings(choice, signal, dt).
-void adopt_prospects(CustomerState& customers, const ProspectDraws& prospects, std::size_t draw, double dt,
-                     const Hearing& signal, const AdoptionChoice& choice, std::span<const double> ceilings, int quarter,
+// One adoption sub-step over its listed prospects (ProspectDraws::by_draw, listed with the ceilings of
+// this `choice`, signal and dt) that still are.
+void adopt_prospects(CustomerState& customers, std::span<const Prospect> prospects, double dt,
+                     const Hearing& signal, const AdoptionChoice& choice, int quarter,
                      std::vector<FirmTally>& tallies, std::vector<std::uint32_t>* joined = nullptr);
 
 // One adoption sub-step over a block: a prospect adopts with probability 1 - exp(-hazard * dt), and

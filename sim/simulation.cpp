@@ -223,8 +223,8 @@ void Simulation::adoption_phase(BlockFlows& flows) {
                        static_cast<std::uint32_t>(substep / 4), used, ceilings, prospects[b]);
       }
       joined[b].clear();
-      adopt_prospects(world_.customers, prospects[b], static_cast<std::size_t>(substep % 4), dt, signal, choice,
-                      ceilings, world_.quarter, flows[b], incremental() ? &joined[b] : nullptr);
+      adopt_prospects(world_.customers, prospects[b].by_draw[static_cast<std::size_t>(substep % 4)], dt, signal, choice,
+                      world_.quarter, flows[b], incremental() ? &joined[b] : nullptr);
     });
     if (incremental()) listen_to(joined);
   }
