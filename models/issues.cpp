@@ -32,18 +32,21 @@ std::uint8_t binomial_by_inversion(std::uint8_t trials, double probability, doub
   return successes;
 }
 
-void issues_block(CustomerState& customers, CustomerRange range, std::span<const double> issue_rate,
-                  std::size_t segments, const CustomerDraws& draws, std::vector<FirmTally>& tallies) {
-  for (Eigen::Index i = range.begin; i < range.end; ++i) {
-    if (customers.status[i] != customer_status::active) {
-      customers.issues[i] = 0;
-      continue;
-    }
-    const double rate = issue_rate[static_cast<std::size_t>(customers.firm[i])];
-    const std::uint8_t count = rate > 0 ? poisson_by_inversion(rate, draws(static_cast<std::uint64_t>(i))[0]) : 0;
-    customers.issues[i] = count;
-    tallies[tally_cell(customers.firm[i], customers.segment[i], segments)].tickets_raised += count;
-  }
+namespace {
+
+inline void meet_issues(CustomerState& customers, Eigen::Index i, std::span<const double> issue_rate,
+                        std::size_t segments, const CustomerDraws& draws, std::vector<FirmTally>& tallies) {
+  const double rate = issue_rate[static_cast<std::size_t>(customers.firm[i])];
+  const std::uint8_t count = rate > 0 ? poisson_by_inversion(rate, draws(static_cast<std::uint64_t>(i))[0]) : 0;
+  customers.issues[i] = count;
+  tallies[tally_cell(customers.firm[i], customers.segment[i], segments)].tickets_raised += count;
+}
+
+}  // namespace
+
+void issues_of(CustomerState& customers, std::span<const std::uint32_t> active, std::span<const double> issue_rate,
+               std::size_t segments, const CustomerDraws& draws, std::vector<FirmTally>& tallies) {
+  for (const std::uint32_t customer : active) meet_issues(customers, customer, issue_rate, segments, draws, tallies);
 }
 
 }  // namespace fulcrum

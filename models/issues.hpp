@@ -15,9 +15,10 @@ std::uint8_t poisson_by_inversion(double mean, double uniform);
 // Binomial(trials, probability) by inversion of one uniform.
 std::uint8_t binomial_by_inversion(std::uint8_t trials, double probability, double uniform);
 
-// Every active customer of firm f meets Poisson(issue_rate[f]) issues this quarter; counted in
-// customers.issues and in the tallies (tickets_raised), by tally_cell. Each one's first draw decides.
-void issues_block(CustomerState& customers, CustomerRange range, std::span<const double> issue_rate,
-                  std::size_t segments, const CustomerDraws& draws, std::vector<FirmTally>& tallies);
+// Every active customer of firm f (`active`: BlockStatus::active) meets Poisson(issue_rate[f]) issues
+// this quarter; counted in customers.issues (read for active customers only) and in the tallies
+// (tickets_raised), by tally_cell. Each one's first draw decides.
+void issues_of(CustomerState& customers, std::span<const std::uint32_t> active, std::span<const double> issue_rate,
+               std::size_t segments, const CustomerDraws& draws, std::vector<FirmTally>& tallies);
 
 }  // namespace fulcrum

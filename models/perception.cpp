@@ -29,13 +29,13 @@ double issue_impact(int resolved, int unresolved, const IssueParameters& issues)
   return resolved * issues.resolved_impact + unresolved * issues.unresolved_impact;
 }
 
-void perceive_block(CustomerState& customers, CustomerRange range, std::span<const Segment> segments,
-                    const WordOfMouthParameters& word_of_mouth, const IssueParameters& issues,
-                    const Hearing& heard, const std::vector<Offer>& offers, const CustomerDraws& draws,
-                    std::vector<FirmTally>& tallies) {
-  for (Eigen::Index i = range.begin; i < range.end; ++i) {
-    heard.prefetch(i + SocialNetwork::kPrefetchDistance);
-    if (customers.status[i] != customer_status::active) continue;
+void perceive_active(CustomerState& customers, std::span<const std::uint32_t> active, std::span<const Segment> segments,
+                     const WordOfMouthParameters& word_of_mouth, const IssueParameters& issues, const Hearing& heard,
+                     const std::vector<Offer>& offers, const CustomerDraws& draws, std::vector<FirmTally>& tallies) {
+  constexpr std::size_t kAhead = 16;  // customers whose neighbour totals are asked for ahead of use
+  for (std::size_t k = 0; k < active.size(); ++k) {
+    if (k + kAhead < active.size()) heard.prefetch(active[k + kAhead]);
+    const std::uint32_t i = active[k];
     const CustomerParameters& parameters = segments[customers.segment[i]].customers;
     const Offer& offer = offers[static_cast<std::size_t>(customers.firm[i])];
     const std::uint8_t met = customers.issues[i];
@@ -59,6 +59,15 @@ void perceive_block(CustomerState& customers, CustomerRange range, std::span<con
     customers.reference_price[i] = static_cast<float>(next_reference_price(customers.reference_price[i], offer.price, parameters));
     customers.spend[i] = static_cast<float>(next_spend(customers.spend[i], satisfaction, parameters));
   }
+}
+
+void perceive_block(CustomerState& customers, CustomerRange range, std::span<const Segment> segments,
+                    const WordOfMouthParameters& word_of_mouth, const IssueParameters& issues,
+                    const Hearing& heard, const std::vector<Offer>& offers, const CustomerDraws& draws,
+                    std::vector<FirmTally>& tallies) {
+  BlockStatus block;
+  take_status(customers, range, block);
+  perceive_active(customers, block.active, segments, word_of_mouth, issues, heard, offers, draws, tallies);
 }
 
 }  // namespace fulcrum

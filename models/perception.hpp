@@ -41,5 +41,9 @@ void perceive_block(CustomerState& customers, CustomerRange range, std::span<con
                     const WordOfMouthParameters& word_of_mouth, const IssueParameters& issues,
                     const Hearing& heard, const std::vector<Offer>& offers, const CustomerDraws& draws,
                     std::vector<FirmTally>& tallies);
+// The same for the listed customers, all of them active (BlockStatus::active).
+void perceive_active(CustomerState& customers, std::span<const std::uint32_t> active, std::span<const Segment> segments,
+                     const WordOfMouthParameters& word_of_mouth, const IssueParameters& issues, const Hearing& heard,
+                     const std::vector<Offer>& offers, const CustomerDraws& draws, std::vector<FirmTally>& tallies);
 
 }  // namespace fulcrum

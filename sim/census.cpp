@@ -31,33 +31,35 @@ FirmTally Census::firm_total(std::size_t firm) const {
   return total;
 }
 
-void census_block(const CustomerState& customers, CustomerRange range, Census& census) {
-  for (Eigen::Index i = range.begin; i < range.end; ++i) {
-    switch (customers.status[i]) {
-      case customer_status::prospect: ++census.market.prospects; break;
-      case customer_status::lapsed: ++census.market.lapsed; break;
-      default: {
-        const auto firm = static_cast<std::size_t>(customers.firm[i]);
-        FirmTally& cell = census.cells[tally_cell(customers.firm[i], customers.segment[i], census.segments)];
-        const float satisfaction = customers.satisfaction[i];
-        ++cell.active;
-        cell.units_sold += customers.spend[i];
-        cell.satisfaction_sum += satisfaction;
-        cell.expectation_sum += customers.expectation[i];
-        cell.trust_sum += customers.trust[i];
-        cell.reference_price_sum += customers.reference_price[i];
-        switch (nps_category(satisfaction)) {
-          case NpsCategory::promoter: ++cell.promoters; break;
-          case NpsCategory::passive: ++cell.passives; break;
-          case NpsCategory::detractor: ++cell.detractors; break;
-        }
-        const auto bin = std::min(kSatisfactionBins - 1,
-                                  static_cast<std::size_t>(std::max(0.0f, satisfaction) * (kSatisfactionBins / 10.0f)));
-        ++census.satisfaction_histogram[firm * kSatisfactionBins + bin];
-        ++census.cohorts[firm * census.cohort_quarters + static_cast<std::size_t>(customers.acquired_quarter[i])];
-      }
+void census_of(const CustomerState& customers, const BlockStatus& block, Census& census) {
+  census.market.prospects += block.prospects;
+  census.market.lapsed += block.lapsed;
+  for (const std::uint32_t i : block.active) {
+    const auto firm = static_cast<std::size_t>(customers.firm[i]);
+    FirmTally& cell = census.cells[tally_cell(customers.firm[i], customers.segment[i], census.segments)];
+    const float satisfaction = customers.satisfaction[i];
+    ++cell.active;
+    cell.units_sold += customers.spend[i];
+    cell.satisfaction_sum += satisfaction;
+    cell.expectation_sum += customers.expectation[i];
+    cell.trust_sum += customers.trust[i];
+    cell.reference_price_sum += customers.reference_price[i];
+    switch (nps_category(satisfaction)) {
+      case NpsCategory::promoter: ++cell.promoters; break;
+      case NpsCategory::passive: ++cell.passives; break;
+      case NpsCategory::detractor: ++cell.detractors; break;
     }
+    const auto bin = std::min(kSatisfactionBins - 1,
+                              static_cast<std::size_t>(std::max(0.0f, satisfaction) * (kSatisfactionBins / 10.0f)));
+    ++census.satisfaction_histogram[firm * kSatisfactionBins + bin];
+    ++census.cohorts[firm * census.cohort_quarters + static_cast<std::size_t>(customers.acquired_quarter[i])];
   }
+}
+
+void census_block(const CustomerState& customers, CustomerRange range, Census& census) {
+  BlockStatus block;
+  take_status(customers, range, block);
+  census_of(customers, block, census);
 }
 
 std::array<double, kDeciles> satisfaction_deciles(const Census& census, std::size_t firm) {

@@ -28,7 +28,9 @@ struct Census {
   [[nodiscard]] FirmTally firm_total(std::size_t firm) const;
 };
 
+// Counts a block of customers into `census`; census_of counts a block whose statuses were taken already.
 void census_block(const CustomerState& customers, CustomerRange range, Census& census);
+void census_of(const CustomerState& customers, const BlockStatus& block, Census& census);
 
 // Satisfaction quantiles 10%..90% of the firm's active customers, interpolated within histogram bins;
 // NaN when it has none.

@@ -3,6 +3,7 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <cstdint>
+#include <vector>
 
 namespace fulcrum {
 
@@ -28,7 +29,7 @@ struct CustomerState {
   Eigen::ArrayXf reference_price;        // currency per unit: the price the customer anchors on
   Eigen::ArrayXf spend;                  // units bought per quarter while active
   Eigen::ArrayXi acquired_quarter;       // quarter of adoption; -1 for a prospect
-  Eigen::Array<std::uint8_t, Eigen::Dynamic, 1> issues;  // issues met this quarter
+  Eigen::Array<std::uint8_t, Eigen::Dynamic, 1> issues;  // issues met this quarter (active customers)
 
   explicit CustomerState(Index population)
       : status(Eigen::Array<std::uint8_t, Eigen::Dynamic, 1>::Constant(population, customer_status::prospect)),
@@ -65,6 +66,33 @@ inline Eigen::Index block_count(Eigen::Index population) {
 inline CustomerRange block_range(Eigen::Index block, Eigen::Index population) {
   const Eigen::Index begin = block * kCustomersPerBlock;
   return {begin, std::min(begin + kCustomersPerBlock, population)};
+}
+
+// Who is what in a block of customers: the active ones in order, and how many prospects and lapsed.
+struct BlockStatus {
+  std::vector<std::uint32_t> active;
+  std::int64_t prospects = 0;
+  std::int64_t lapsed = 0;
+};
+
+// Statuses are mixed at random along the customers: a pass that branched on each customer's would guess
+// wrong about as often as right. Passes over active customers go through this list instead, written
+// without a branch.
+inline void take_status(const CustomerState& customers, CustomerRange range, BlockStatus& block) {
+  const auto size = static_cast<std::size_t>(range.end - range.begin);
+  block.active.resize(size);
+  std::uint32_t* list = block.active.data();
+  const std::uint8_t* status = customers.status.data();
+  std::size_t active = 0;
+  std::int64_t prospects = 0;
+  for (Eigen::Index i = range.begin; i < range.end; ++i) {
+    list[active] = static_cast<std::uint32_t>(i);
+    active += status[i] == customer_status::active ? 1 : 0;
+    prospects += status[i] == customer_status::prospect ? 1 : 0;
+  }
+  block.active.resize(active);
+  block.prospects = prospects;
+  block.lapsed = static_cast<std::int64_t>(size - active) - prospects;
 }
 
 }  // namespace fulcrum

@@ -84,11 +84,16 @@ std::vector<FirmTally> Simulation::sum_flows(const BlockFlows& flows) const {
   return total;
 }
 
-Census Simulation::take_census() const {
+Census Simulation::take_census(const std::vector<BlockStatus>* statuses) const {
   const Census empty(world_.firms.size(), world_.segment_count(), static_cast<std::size_t>(trajectory_.quarters_recorded()));
   std::vector<Census> blocks(static_cast<std::size_t>(world_.blocks()), empty);
   for_each_block(world_, [&](Eigen::Index block) {
-    census_block(world_.customers, block_range(block, world_.customers.size()), blocks[static_cast<std::size_t>(block)]);
+    const auto b = static_cast<std::size_t>(block);
+    if (statuses != nullptr) {
+      census_of(world_.customers, (*statuses)[b], blocks[b]);
+    } else {
+      census_block(world_.customers, block_range(block, world_.customers.size()), blocks[b]);
+    }
   });
   Census total = empty;
   for (const auto& block : blocks) total += block;
@@ -230,13 +235,14 @@ void Simulation::adoption_phase(BlockFlows& flows) {
   }
 }
 
-void Simulation::issues_phase(BlockFlows& flows) {
+void Simulation::issues_phase(BlockFlows& flows, std::vector<BlockStatus>& statuses) {
   std::vector<double> issue_rate;
   for (const Firm& firm : world_.firms) issue_rate.push_back(firm.quarter.issue_rate);
   const CustomerDraws draws = quarter_draws(StreamPurpose::issues);
   for_each_block(world_, [&](Eigen::Index block) {
-    issues_block(world_.customers, block_range(block, world_.customers.size()), issue_rate, world_.segment_count(),
-                 draws, flows[static_cast<std::size_t>(block)]);
+    const auto b = static_cast<std::size_t>(block);
+    take_status(world_.customers, block_range(block, world_.customers.size()), statuses[b]);
+    issues_of(world_.customers, statuses[b].active, issue_rate, world_.segment_count(), draws, flows[b]);
   });
   // Support is staffed for the customers the firm has now; those it cannot serve stay unresolved.
   const std::vector<FirmTally> so_far = sum_flows(flows);
@@ -254,7 +260,7 @@ void Simulation::issues_phase(BlockFlows& flows) {
   }
 }
 
-void Simulation::perception_phase(BlockFlows& flows) {
+void Simulation::perception_phase(BlockFlows& flows, const std::vector<BlockStatus>& statuses) {
   std::vector<Offer> offers;
   for (const Firm& firm : world_.firms) {
     offers.push_back({firm.quarter.delivered_value, firm.quarter.promise, firm.quarter.price,
@@ -265,9 +271,9 @@ void Simulation::perception_phase(BlockFlows& flows) {
   const Hearing heard = hearing(world_.audiences.customers, totals.to_customers, NeighbourTotals::kCustomers);
   const CustomerDraws draws = quarter_draws(StreamPurpose::resolution);
   for_each_block(world_, [&](Eigen::Index block) {
-    perceive_block(world_.customers, block_range(block, world_.customers.size()), world_.market->segments,
-                   world_.scenario->word_of_mouth, world_.scenario->issues, heard, offers, draws,
-                   flows[static_cast<std::size_t>(block)]);
+    const auto b = static_cast<std::size_t>(block);
+    perceive_active(world_.customers, statuses[b].active, world_.market->segments, world_.scenario->word_of_mouth,
+                    world_.scenario->issues, heard, offers, draws, flows[b]);
   });
 }
 
@@ -378,11 +384,14 @@ void Simulation::step() {
   BlockFlows block_flows = make_block_flows();
   churn_phase(block_flows);
   adoption_phase(block_flows);
-  issues_phase(block_flows);
-  perception_phase(block_flows);
+  // Statuses are final for the quarter once adoption is done: issues, perception and the census go
+  // through each block's list of active customers.
+  std::vector<BlockStatus> statuses(static_cast<std::size_t>(world_.blocks()));
+  issues_phase(block_flows, statuses);
+  perception_phase(block_flows, statuses);
   intervention_phase();
 
-  const Census census = take_census();
+  const Census census = take_census(&statuses);
   const std::vector<FirmTally> flows = sum_flows(block_flows);
   const FinanceParameters& finance = world_.scenario->finance;
   std::vector<QuarterBooks> books;

@@ -34,7 +34,8 @@ class Simulation {
   [[nodiscard]] std::size_t cells() const;
   [[nodiscard]] BlockFlows make_block_flows() const;
   [[nodiscard]] std::vector<FirmTally> sum_flows(const BlockFlows& flows) const;
-  [[nodiscard]] Census take_census() const;
+  // The census of every block; `statuses`, when given, are the blocks' statuses, current.
+  [[nodiscard]] Census take_census(const std::vector<BlockStatus>* statuses = nullptr) const;
   // Every customer's voice, for the word of mouth of this step; the market totals for the complete graph.
   VoiceTotals listen();
   // Incremental word of mouth: whether it is kept so; updating the keys of the `changed` customers (by
@@ -56,8 +57,9 @@ class Simulation {
                      const QuarterBooks& books);
   void churn_phase(BlockFlows& flows);
   void adoption_phase(BlockFlows& flows);
-  void issues_phase(BlockFlows& flows);
-  void perception_phase(BlockFlows& flows);
+  // Takes each block's statuses, then the issues of its active customers, then support staffing.
+  void issues_phase(BlockFlows& flows, std::vector<BlockStatus>& statuses);
+  void perception_phase(BlockFlows& flows, const std::vector<BlockStatus>& statuses);
   // What-if programmes (interventions.*) that move customers between NPS categories.
   void intervention_phase();
   // The firm-level series of the quarter: costs by category, root causes, budgets, annuity, scorecard.
