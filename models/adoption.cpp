@@ -35,13 +35,13 @@ double adoption_hazard(const AdoptionChoice& choice, std::size_t segment, double
   return hazard;
 }
 
-void list_prospects(const CustomerState& customers, CustomerRange range, const CustomerDraws& draws,
+void list_prospects(const CustomerState& customers, std::span<const std::uint32_t> candidates, const CustomerDraws& draws,
                     std::uint32_t group, unsigned used, std::span<const double> ceilings, ProspectDraws& prospects) {
   for (auto& listed : prospects.by_draw) listed.clear();
   const std::uint8_t* status = customers.status.data();
   const std::uint16_t* segment_of = customers.segment.data();
-  for (Eigen::Index i = range.begin; i < range.end; ++i) {
-    if (status[i] != customer_status::prospect) continue;
+  for (const std::uint32_t i : candidates) {
+    if (status[i] != customer_status::prospect) continue;  // joined at an earlier sub-step
     const Philox4x32::Counter words = draws.words(static_cast<std::uint64_t>(i), group);
     const double ceiling = ceilings[segment_of[i]];
     unsigned below = 0;
@@ -138,7 +138,9 @@ void adopt_block(CustomerState& customers, CustomerRange range, double dt, const
                  std::vector<FirmTally>& tallies, std::vector<std::uint32_t>* joined) {
   ProspectDraws prospects;
   const std::vector<double> ceilings = adoption_ceilings(choice, signal, dt);
-  list_prospects(customers, range, draws, static_cast<std::uint32_t>(substep / 4), 1U << (substep % 4), ceilings, prospects);
+  BlockStatus block;
+  take_status(customers, range, block);
+  list_prospects(customers, block.prospects, draws, static_cast<std::uint32_t>(substep / 4), 1U << (substep % 4), ceilings, prospects);
   adopt_prospects(customers, prospects.by_draw[static_cast<std::size_t>(substep % 4)], dt, signal, choice, quarter,
                   tallies, joined);
 }

@@ -51,9 +51,10 @@ struct Prospect {
 struct ProspectDraws {
   std::array<std::vector<Prospect>, 4> by_draw;
 };
-// Lists the block's prospects for each draw in `used` (a bit per draw, 0-3) that is below their
-// segment's `ceilings`.
-void list_prospects(const CustomerState& customers, CustomerRange range, const CustomerDraws& draws,
+// Lists those of `candidates` (a block's prospects at the start of the quarter, BlockStatus::prospects)
+// that still are prospects, for each draw in `used` (a bit per draw, 0-3) that is below their segment's
+// `ceilings`.
+void list_prospects(const CustomerState& customers, std::span<const std::uint32_t> candidates, const CustomerDraws& draws,
                     std::uint32_t group, unsigned used, std::span<const double> ceilings, ProspectDraws& prospects);
 
 // The highest adoption probability a prospect of each segment can have in a sub-step: at the loudest

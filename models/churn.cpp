@@ -31,6 +31,13 @@ void draw_base_propensities(CustomerState& customers, CustomerRange range, std::
 
 void churn_block(CustomerState& customers, CustomerRange range, const ChurnContext& context, const CustomerDraws& draws,
                  std::vector<FirmTally>& tallies) {
+  BlockStatus block;
+  take_status(customers, range, block);
+  churn_active(customers, block.active, context, draws, tallies);
+}
+
+void churn_active(CustomerState& customers, std::span<const std::uint32_t> active, const ChurnContext& context,
+                  const CustomerDraws& draws, std::vector<FirmTally>& tallies) {
   const std::size_t segments = context.segments.size();
   const std::size_t firms = context.offers.size();
   std::vector<double> utilities(firms + 1);  // [0]: doing without; [1 + k]: switching to firm k
@@ -43,8 +50,7 @@ void churn_block(CustomerState& customers, CustomerRange range, const ChurnConte
                                         (context.segments[s].customers.switching_cost + context.offers[k].network_value));
     }
   }
-  for (Eigen::Index i = range.begin; i < range.end; ++i) {
-    if (customers.status[i] != customer_status::active) continue;
+  for (const std::uint32_t i : active) {
     const std::array<double, 4> draw = draws(static_cast<std::uint64_t>(i));
     const double life_draw = draw[0];
     const double churn_draw = draw[1];

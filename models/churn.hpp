@@ -48,5 +48,8 @@ struct ChurnContext {
 // tally_cell(firm, segment).
 void churn_block(CustomerState& customers, CustomerRange range, const ChurnContext& context, const CustomerDraws& draws,
                  std::vector<FirmTally>& tallies);
+// The same for the listed customers, all of them active (BlockStatus::active).
+void churn_active(CustomerState& customers, std::span<const std::uint32_t> active, const ChurnContext& context,
+                  const CustomerDraws& draws, std::vector<FirmTally>& tallies);
 
 }  // namespace fulcrum

@@ -32,7 +32,7 @@ FirmTally Census::firm_total(std::size_t firm) const {
 }
 
 void census_of(const CustomerState& customers, const BlockStatus& block, Census& census) {
-  census.market.prospects += block.prospects;
+  census.market.prospects += static_cast<std::int64_t>(block.prospects.size());
   census.market.lapsed += block.lapsed;
   for (const std::uint32_t i : block.active) {
     const auto firm = static_cast<std::size_t>(customers.firm[i]);

@@ -68,31 +68,35 @@ inline CustomerRange block_range(Eigen::Index block, Eigen::Index population) {
   return {begin, std::min(begin + kCustomersPerBlock, population)};
 }
 
-// Who is what in a block of customers: the active ones in order, and how many prospects and lapsed.
+// Who is what in a block of customers: the active customers and the prospects, each in order, and how
+// many have lapsed.
 struct BlockStatus {
   std::vector<std::uint32_t> active;
-  std::int64_t prospects = 0;
+  std::vector<std::uint32_t> prospects;
   std::int64_t lapsed = 0;
 };
 
 // Statuses are mixed at random along the customers: a pass that branched on each customer's would guess
-// wrong about as often as right. Passes over active customers go through this list instead, written
-// without a branch.
+// wrong about as often as right. Passes over active customers or prospects go through these lists
+// instead, written without a branch.
 inline void take_status(const CustomerState& customers, CustomerRange range, BlockStatus& block) {
   const auto size = static_cast<std::size_t>(range.end - range.begin);
   block.active.resize(size);
-  std::uint32_t* list = block.active.data();
+  block.prospects.resize(size);
+  std::uint32_t* active_list = block.active.data();
+  std::uint32_t* prospect_list = block.prospects.data();
   const std::uint8_t* status = customers.status.data();
   std::size_t active = 0;
-  std::int64_t prospects = 0;
+  std::size_t prospects = 0;
   for (Eigen::Index i = range.begin; i < range.end; ++i) {
-    list[active] = static_cast<std::uint32_t>(i);
+    active_list[active] = static_cast<std::uint32_t>(i);
+    prospect_list[prospects] = static_cast<std::uint32_t>(i);
     active += status[i] == customer_status::active ? 1 : 0;
     prospects += status[i] == customer_status::prospect ? 1 : 0;
   }
   block.active.resize(active);
-  block.prospects = prospects;
-  block.lapsed = static_cast<std::int64_t>(size - active) - prospects;
+  block.prospects.resize(prospects);
+  block.lapsed = static_cast<std::int64_t>(size - active - prospects);
 }
 
 }  // namespace fulcrum

@@ -65,8 +65,16 @@ double tally_value(FirmSeries series, const FirmTally& stock, const FirmTally& f
 Simulation::Simulation(const Scenario& scenario, const Market& market, std::uint64_t replicate, int threads)
     : world_(make_world(scenario, market, replicate, threads)),
       trajectory_(scenario.simulation.quarters + 1, static_cast<std::int64_t>(world_.firms.size()),
-                  static_cast<std::int64_t>(world_.segment_count())) {
-  record(take_census(), std::vector<FirmTally>(cells()), std::vector<QuarterBooks>(world_.firms.size()));
+                  static_cast<std::int64_t>(world_.segment_count())),
+      statuses_(static_cast<std::size_t>(world_.blocks())) {
+  take_statuses();
+  record(take_census(&statuses_), std::vector<FirmTally>(cells()), std::vector<QuarterBooks>(world_.firms.size()));
+}
+
+void Simulation::take_statuses() {
+  for_each_block(world_, [&](Eigen::Index block) {
+    take_status(world_.customers, block_range(block, world_.customers.size()), statuses_[static_cast<std::size_t>(block)]);
+  });
 }
 
 std::size_t Simulation::cells() const { return world_.firms.size() * world_.segment_count(); }
@@ -116,8 +124,8 @@ void Simulation::churn_phase(BlockFlows& flows) {
   const ChurnContext context{world_.market->segments, efforts, market_offers, world_.scenario->market, terms, world_.quarter};
   const CustomerDraws draws = quarter_draws(StreamPurpose::churn);
   for_each_block(world_, [&](Eigen::Index block) {
-    churn_block(world_.customers, block_range(block, world_.customers.size()), context, draws,
-                flows[static_cast<std::size_t>(block)]);
+    const auto b = static_cast<std::size_t>(block);
+    churn_active(world_.customers, statuses_[b].active, context, draws, flows[b]);
   });
 }
 
@@ -129,10 +137,13 @@ bool Simulation::incremental() const { return world_.neighbour_totals.kept(); }
 
 VoiceTotals Simulation::listen() {
   if (incremental()) {
+    // Only customers active when statuses were last taken can have a voice other than their key since
+    // the last sub-step: perception, programmes and churn change no one else (prospects stay silent,
+    // lapsed customers keep the word they left with, new customers were listened to as they joined).
     std::vector<std::vector<VoiceChange>> changes(static_cast<std::size_t>(world_.blocks()));
     for_each_block(world_, [&](Eigen::Index block) {
-      update_voice_keys(world_.customers, block_range(block, world_.customers.size()), world_.voice_keys,
-                        changes[static_cast<std::size_t>(block)]);
+      const auto b = static_cast<std::size_t>(block);
+      update_voice_keys(world_.customers, statuses_[b].active, world_.voice_keys, changes[b]);
     });
     spread(changes);
     return {};  // the totals heard are the neighbours': no market total
@@ -224,8 +235,8 @@ void Simulation::adoption_phase(BlockFlows& flows) {
     for_each_block(world_, [&](Eigen::Index block) {
       const auto b = static_cast<std::size_t>(block);
       if (substep % 4 == 0) {
-        list_prospects(world_.customers, block_range(block, world_.customers.size()), draws,
-                       static_cast<std::uint32_t>(substep / 4), used, ceilings, prospects[b]);
+        list_prospects(world_.customers, statuses_[b].prospects, draws, static_cast<std::uint32_t>(substep / 4), used,
+                       ceilings, prospects[b]);
       }
       joined[b].clear();
       adopt_prospects(world_.customers, prospects[b].by_draw[static_cast<std::size_t>(substep % 4)], dt, signal, choice,
@@ -235,14 +246,14 @@ void Simulation::adoption_phase(BlockFlows& flows) {
   }
 }
 
-void Simulation::issues_phase(BlockFlows& flows, std::vector<BlockStatus>& statuses) {
+void Simulation::issues_phase(BlockFlows& flows) {
   std::vector<double> issue_rate;
   for (const Firm& firm : world_.firms) issue_rate.push_back(firm.quarter.issue_rate);
   const CustomerDraws draws = quarter_draws(StreamPurpose::issues);
   for_each_block(world_, [&](Eigen::Index block) {
     const auto b = static_cast<std::size_t>(block);
-    take_status(world_.customers, block_range(block, world_.customers.size()), statuses[b]);
-    issues_of(world_.customers, statuses[b].active, issue_rate, world_.segment_count(), draws, flows[b]);
+    take_status(world_.customers, block_range(block, world_.customers.size()), statuses_[b]);
+    issues_of(world_.customers, statuses_[b].active, issue_rate, world_.segment_count(), draws, flows[b]);
   });
   // Support is staffed for the customers the firm has now; those it cannot serve stay unresolved.
   const std::vector<FirmTally> so_far = sum_flows(flows);
@@ -260,7 +271,7 @@ void Simulation::issues_phase(BlockFlows& flows, std::vector<BlockStatus>& statu
   }
 }
 
-void Simulation::perception_phase(BlockFlows& flows, const std::vector<BlockStatus>& statuses) {
+void Simulation::perception_phase(BlockFlows& flows) {
   std::vector<Offer> offers;
   for (const Firm& firm : world_.firms) {
     offers.push_back({firm.quarter.delivered_value, firm.quarter.promise, firm.quarter.price,
@@ -272,7 +283,7 @@ void Simulation::perception_phase(BlockFlows& flows, const std::vector<BlockStat
   const CustomerDraws draws = quarter_draws(StreamPurpose::resolution);
   for_each_block(world_, [&](Eigen::Index block) {
     const auto b = static_cast<std::size_t>(block);
-    perceive_active(world_.customers, statuses[b].active, world_.market->segments, world_.scenario->word_of_mouth,
+    perceive_active(world_.customers, statuses_[b].active, world_.market->segments, world_.scenario->word_of_mouth,
                     world_.scenario->issues, heard, offers, draws, flows[b]);
   });
 }
@@ -384,14 +395,11 @@ void Simulation::step() {
   BlockFlows block_flows = make_block_flows();
   churn_phase(block_flows);
   adoption_phase(block_flows);
-  // Statuses are final for the quarter once adoption is done: issues, perception and the census go
-  // through each block's list of active customers.
-  std::vector<BlockStatus> statuses(static_cast<std::size_t>(world_.blocks()));
-  issues_phase(block_flows, statuses);
-  perception_phase(block_flows, statuses);
+  issues_phase(block_flows);  // takes the statuses, final for the quarter
+  perception_phase(block_flows);
   intervention_phase();
 
-  const Census census = take_census(&statuses);
+  const Census census = take_census(&statuses_);
   const std::vector<FirmTally> flows = sum_flows(block_flows);
   const FinanceParameters& finance = world_.scenario->finance;
   std::vector<QuarterBooks> books;

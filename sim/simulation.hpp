@@ -57,9 +57,10 @@ class Simulation {
                      const QuarterBooks& books);
   void churn_phase(BlockFlows& flows);
   void adoption_phase(BlockFlows& flows);
-  // Takes each block's statuses, then the issues of its active customers, then support staffing.
-  void issues_phase(BlockFlows& flows, std::vector<BlockStatus>& statuses);
-  void perception_phase(BlockFlows& flows, const std::vector<BlockStatus>& statuses);
+  // Takes each block's statuses (statuses_), then the issues of its active customers, then support staffing.
+  void issues_phase(BlockFlows& flows);
+  void perception_phase(BlockFlows& flows);
+  void take_statuses();
   // What-if programmes (interventions.*) that move customers between NPS categories.
   void intervention_phase();
   // The firm-level series of the quarter: costs by category, root causes, budgets, annuity, scorecard.
@@ -69,6 +70,10 @@ class Simulation {
 
   World world_;
   Trajectory trajectory_;
+  // Each block's active customers and prospects, taken after adoption: nothing changes a status from
+  // then until the next quarter's churn, so churn, the first voice refresh and the prospect lists use
+  // them too.
+  std::vector<BlockStatus> statuses_;
 };
 
 struct RunOptions {
