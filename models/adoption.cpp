@@ -37,19 +37,42 @@ double adoption_hazard(const AdoptionChoice& choice, std::size_t segment, double
 
 void list_prospects(const CustomerState& customers, std::span<const std::uint32_t> candidates, const CustomerDraws& draws,
                     std::uint32_t group, unsigned used, std::span<const double> ceilings, ProspectDraws& prospects) {
-  for (auto& listed : prospects.by_draw) listed.clear();
+  // A word w is below a ceiling c when w * 2^-32 < c, that is w < c * 2^32 (scaling by a power of two is
+  // exact), that is, w being whole, w < ceil(c * 2^32): one integer comparison per word.
+  std::vector<std::uint64_t> thresholds(ceilings.size(), 0);
+  for (std::size_t s = 0; s < ceilings.size(); ++s) {
+    if (!(ceilings[s] > 0)) continue;  // nothing is below
+    thresholds[s] = ceilings[s] >= 1.0 ? std::uint64_t{1} << 32 : static_cast<std::uint64_t>(std::ceil(ceilings[s] * 0x1p32));
+  }
+  // Every candidate is written to every list and kept (the count moves on) only where its draw is
+  // below: about one prospect in three is listed somewhere, at random, which a branch would guess wrong.
+  // Before each chunk of candidates every list is given room for all of them.
+  std::array<std::vector<Prospect>, 4>& lists = prospects.lists_;
+  std::array<std::size_t, 4>& listed = prospects.listed_;
+  listed = {};
   const std::uint8_t* status = customers.status.data();
   const std::uint16_t* segment_of = customers.segment.data();
-  for (const std::uint32_t i : candidates) {
-    if (status[i] != customer_status::prospect) continue;  // joined at an earlier sub-step
-    const Philox4x32::Counter words = draws.words(static_cast<std::uint64_t>(i), group);
-    const double ceiling = ceilings[segment_of[i]];
-    unsigned below = 0;
-    for (unsigned k = 0; k < 4; ++k) below |= (CustomerDraws::to_uniform(words[k]) < ceiling ? 1U : 0U) << k;
-    below &= used;
-    for (; below != 0; below &= below - 1) {  // about one prospect in three has any
-      const auto k = static_cast<unsigned>(std::countr_zero(below));
-      prospects.by_draw[k].push_back({static_cast<std::uint32_t>(i), words[k]});
+  DrawWords batch;
+  for (std::size_t start = 0; start < candidates.size(); start += DrawWords::kCapacity) {
+    const std::span<const std::uint32_t> chunk =
+        candidates.subspan(start, std::min(DrawWords::kCapacity, candidates.size() - start));
+    draws.words_of(chunk, group, batch);
+    std::array<Prospect*, 4> room{};
+    for (std::size_t k = 0; k < 4; ++k) {
+      if (lists[k].size() < listed[k] + chunk.size()) {
+        lists[k].resize(std::max(2 * lists[k].size(), listed[k] + chunk.size()));
+      }
+      room[k] = lists[k].data();
+    }
+    for (std::size_t j = 0; j < chunk.size(); ++j) {
+      const std::uint32_t i = chunk[j];
+      const std::uint64_t threshold = thresholds[segment_of[i]];
+      const unsigned open = status[i] == customer_status::prospect ? used : 0U;  // else joined at an earlier sub-step
+      for (std::size_t k = 0; k < 4; ++k) {
+        const std::uint32_t word = batch.word[k][j];
+        room[k][listed[k]] = {i, word};
+        listed[k] += ((open >> k) & 1U) & (word < threshold ? 1U : 0U);
+      }
     }
   }
 }
@@ -141,7 +164,7 @@ void adopt_block(CustomerState& customers, CustomerRange range, double dt, const
   BlockStatus block;
   take_status(customers, range, block);
   list_prospects(customers, block.prospects, draws, static_cast<std::uint32_t>(substep / 4), 1U << (substep % 4), ceilings, prospects);
-  adopt_prospects(customers, prospects.by_draw[static_cast<std::size_t>(substep % 4)], dt, signal, choice, quarter,
+  adopt_prospects(customers, prospects.by_draw(static_cast<std::size_t>(substep % 4)), dt, signal, choice, quarter,
                   tallies, joined);
 }
 

@@ -48,8 +48,18 @@ struct Prospect {
   std::uint32_t customer;
   std::uint32_t word;  // the draw, as CustomerDraws::words gives it
 };
-struct ProspectDraws {
-  std::array<std::vector<Prospect>, 4> by_draw;
+class ProspectDraws {
+ public:
+  // The listed prospects of draw k (0-3).
+  [[nodiscard]] std::span<const Prospect> by_draw(std::size_t k) const { return {lists_[k].data(), listed_[k]}; }
+
+ private:
+  friend void list_prospects(const CustomerState&, std::span<const std::uint32_t>, const CustomerDraws&, std::uint32_t,
+                             unsigned, std::span<const double>, ProspectDraws&);
+  // The lists, of which listed_[k] entries are in use; their room is kept from one quarter to the next
+  // (a block's lists are reused), so it is allocated and zeroed only as it grows.
+  std::array<std::vector<Prospect>, 4> lists_;
+  std::array<std::size_t, 4> listed_{};
 };
 // Lists those of `candidates` (a block's prospects at the start of the quarter, BlockStatus::prospects)
 // that still are prospects, for each draw in `used` (a bit per draw, 0-3) that is below their segment's
@@ -62,7 +72,7 @@ void list_prospects(const CustomerState& customers, std::span<const std::uint32_
 // rounding. A draw at or above it cannot adopt, whatever the neighbours say. 1 on the complete graph.
 std::vector<double> adoption_ceilings(const AdoptionChoice& choice, const Hearing& signal, double dt);
 
-// One adoption sub-step over its listed prospects (ProspectDraws::by_draw, listed with the ceilings of
+// One adoption sub-step over its listed prospects (ProspectDraws::by_draw(k), listed with the ceilings of
 // this `choice`, signal and dt) that still are.
 void adopt_prospects(CustomerState& customers, std::span<const Prospect> prospects, double dt,
                      const Hearing& signal, const AdoptionChoice& choice, int quarter,

@@ -50,11 +50,16 @@ void churn_active(CustomerState& customers, std::span<const std::uint32_t> activ
                                         (context.segments[s].customers.switching_cost + context.offers[k].network_value));
     }
   }
-  for (const std::uint32_t i : active) {
-    const std::array<double, 4> draw = draws(static_cast<std::uint64_t>(i));
-    const double life_draw = draw[0];
-    const double churn_draw = draw[1];
-    const double choice_draw = draw[2];
+  DrawWords batch;
+  for (std::size_t position = 0; position < active.size(); ++position) {
+    const std::size_t j = position % DrawWords::kCapacity;
+    if (j == 0) {
+      draws.words_of(active.subspan(position, std::min(DrawWords::kCapacity, active.size() - position)), 0, batch);
+    }
+    const std::uint32_t i = active[position];
+    const double life_draw = CustomerDraws::to_uniform(batch.word[0][j]);
+    const double churn_draw = CustomerDraws::to_uniform(batch.word[1][j]);
+    const double choice_draw = CustomerDraws::to_uniform(batch.word[2][j]);
     const std::uint16_t segment_index = customers.segment[i];
     const Segment& segment = context.segments[segment_index];
     const CustomerParameters& parameters = segment.customers;

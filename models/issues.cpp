@@ -1,5 +1,6 @@
 #include "models/issues.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace fulcrum {
@@ -32,21 +33,19 @@ std::uint8_t binomial_by_inversion(std::uint8_t trials, double probability, doub
   return successes;
 }
 
-namespace {
-
-inline void meet_issues(CustomerState& customers, Eigen::Index i, std::span<const double> issue_rate,
-                        std::size_t segments, const CustomerDraws& draws, std::vector<FirmTally>& tallies) {
-  const double rate = issue_rate[static_cast<std::size_t>(customers.firm[i])];
-  const std::uint8_t count = rate > 0 ? poisson_by_inversion(rate, draws(static_cast<std::uint64_t>(i))[0]) : 0;
-  customers.issues[i] = count;
-  tallies[tally_cell(customers.firm[i], customers.segment[i], segments)].tickets_raised += count;
-}
-
-}  // namespace
-
 void issues_of(CustomerState& customers, std::span<const std::uint32_t> active, std::span<const double> issue_rate,
                std::size_t segments, const CustomerDraws& draws, std::vector<FirmTally>& tallies) {
-  for (const std::uint32_t customer : active) meet_issues(customers, customer, issue_rate, segments, draws, tallies);
+  const bool any_issues = std::any_of(issue_rate.begin(), issue_rate.end(), [](double rate) { return rate > 0; });
+  DrawWords batch;
+  for (std::size_t k = 0; k < active.size(); ++k) {
+    const std::size_t j = k % DrawWords::kCapacity;
+    if (any_issues && j == 0) draws.words_of(active.subspan(k, std::min(DrawWords::kCapacity, active.size() - k)), 0, batch);
+    const std::uint32_t i = active[k];
+    const double rate = issue_rate[static_cast<std::size_t>(customers.firm[i])];
+    const std::uint8_t count = rate > 0 ? poisson_by_inversion(rate, CustomerDraws::to_uniform(batch.word[0][j])) : 0;
+    customers.issues[i] = count;
+    tallies[tally_cell(customers.firm[i], customers.segment[i], segments)].tickets_raised += count;
+  }
 }
 
 }  // namespace fulcrum

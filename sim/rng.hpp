@@ -8,7 +8,9 @@
 #include <array>
 #include <boost/random/mersenne_twister.hpp>
 #include <boost/random/seed_seq.hpp>
+#include <cstddef>
 #include <cstdint>
+#include <span>
 
 namespace fulcrum {
 
@@ -95,6 +97,24 @@ struct Philox4x32 {
   }
 };
 
+// The four words of up to kCapacity customers' draws, word k of the j-th customer in word[k][j]: what
+// CustomerDraws::words_of fills for a pass that walks a list of customers.
+struct DrawWords {
+  static constexpr std::size_t kCapacity = 64;
+  alignas(64) std::array<std::array<std::uint32_t, kCapacity>, 4> word;
+};
+
+// How philox_words computes: `fastest` is the widest vectors this CPU has (chosen at run time, so a
+// portable build uses AVX-512 where there is one); the others are there to be tested against each other.
+enum class PhiloxKernel { fastest, scalar, sse2, avx2, avx512 };
+[[nodiscard]] bool philox_kernel_supported(PhiloxKernel kind);
+
+// Philox4x32-10 of the counters {customers[j], 0, group, 0} under `key`, for j < count <= kCapacity,
+// many counters per instruction. Integer arithmetic only: the very words Philox4x32::generate gives,
+// whichever kernel computes them.
+void philox_words(const std::uint32_t* customers, std::size_t count, std::uint32_t group, Philox4x32::Key key,
+                  DrawWords& out, PhiloxKernel kind = PhiloxKernel::fastest);
+
 // The uniforms, in [0, 1) with 32 bits of resolution, that each customer draws for one purpose in one
 // quarter: four per group; group g holds draws 4g to 4g + 3.
 class CustomerDraws {
@@ -112,6 +132,10 @@ class CustomerDraws {
   // The same draws as 32-bit words, to keep for later (to_uniform makes them the same uniforms).
   [[nodiscard]] Philox4x32::Counter words(std::uint64_t customer, std::uint32_t group = 0) const {
     return Philox4x32::generate({static_cast<std::uint32_t>(customer), static_cast<std::uint32_t>(customer >> 32), group, 0}, key_);
+  }
+  // The same words for a list of customers at once (at most DrawWords::kCapacity).
+  void words_of(std::span<const std::uint32_t> customers, std::uint32_t group, DrawWords& out) const {
+    philox_words(customers.data(), customers.size(), group, key_, out);
   }
   static constexpr double to_uniform(std::uint32_t word) { return word * 0x1p-32; }
 

@@ -66,7 +66,8 @@ Simulation::Simulation(const Scenario& scenario, const Market& market, std::uint
     : world_(make_world(scenario, market, replicate, threads)),
       trajectory_(scenario.simulation.quarters + 1, static_cast<std::int64_t>(world_.firms.size()),
                   static_cast<std::int64_t>(world_.segment_count())),
-      statuses_(static_cast<std::size_t>(world_.blocks())) {
+      statuses_(static_cast<std::size_t>(world_.blocks())),
+      prospects_(static_cast<std::size_t>(world_.blocks())) {
   take_statuses();
   record(take_census(&statuses_), std::vector<FirmTally>(cells()), std::vector<QuarterBooks>(world_.firms.size()));
 }
@@ -224,7 +225,6 @@ void Simulation::adoption_phase(BlockFlows& flows) {
   // sub-step's are spread too, so that the voices are current for perception.
   const CustomerDraws draws = quarter_draws(StreamPurpose::adoption);
   std::vector<std::vector<std::uint32_t>> joined(static_cast<std::size_t>(world_.blocks()));
-  std::vector<ProspectDraws> prospects(static_cast<std::size_t>(world_.blocks()));
   for (std::int64_t substep = 0; substep < substeps; ++substep) {
     const VoiceTotals totals = substep == 0 || !incremental() ? listen() : VoiceTotals{};
     const Hearing signal = hearing(world_.audiences.prospects, totals.to_prospects, NeighbourTotals::kProspects);
@@ -236,10 +236,10 @@ void Simulation::adoption_phase(BlockFlows& flows) {
       const auto b = static_cast<std::size_t>(block);
       if (substep % 4 == 0) {
         list_prospects(world_.customers, statuses_[b].prospects, draws, static_cast<std::uint32_t>(substep / 4), used,
-                       ceilings, prospects[b]);
+                       ceilings, prospects_[b]);
       }
       joined[b].clear();
-      adopt_prospects(world_.customers, prospects[b].by_draw[static_cast<std::size_t>(substep % 4)], dt, signal, choice,
+      adopt_prospects(world_.customers, prospects_[b].by_draw(static_cast<std::size_t>(substep % 4)), dt, signal, choice,
                       world_.quarter, flows[b], incremental() ? &joined[b] : nullptr);
     });
     if (incremental()) listen_to(joined);
@@ -535,7 +535,7 @@ void Simulation::run_to_horizon() {
 
 MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t concurrent_runs) {
   // CustomerState's columns (10 floats and ints, 4 narrower), word of mouth (a voice key and two 8-byte
-  // neighbour totals), an adoption draw list (20 bytes per prospect), and the network: 4 bytes per
+  // neighbour totals), adoption draw lists (8 bytes per listed draw, about 20 per prospect), and the network: 4 bytes per
   // directed edge plus 8 per vertex, twice while it is being built.
   constexpr double kStateBytes = 10 * 4 + 1 + 2 + 2 + 1 + 1 + 2 * 8 + 20;
   const double degree = scenario.network.kind == NetworkKind::complete ? 0.0 : static_cast<double>(scenario.network.mean_degree);

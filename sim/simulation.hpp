@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 
+#include "models/adoption.hpp"
 #include "models/market.hpp"
 #include "models/word_of_mouth.hpp"
 #include "sim/census.hpp"
@@ -74,6 +75,8 @@ class Simulation {
   // then until the next quarter's churn, so churn, the first voice refresh and the prospect lists use
   // them too.
   std::vector<BlockStatus> statuses_;
+  // Each block's prospects listed with their adoption draws, kept so that their room is reused.
+  std::vector<ProspectDraws> prospects_;
 };
 
 struct RunOptions {

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 #include <set>
+#include <stdexcept>
+#include <vector>
 
 #include "sim/rng.hpp"
 
@@ -74,4 +76,44 @@ TEST_CASE("customer draws depend on the key and the customer only, and are unifo
   const double mean = sum / (8.0 * static_cast<double>(n));
   CHECK(std::abs(mean - 0.5) < 4 * std::sqrt(1.0 / 12.0 / (8.0 * static_cast<double>(n))));
   CHECK(same_as_other_quarter < 3);  // 32-bit words: a coincidence is about 1 in 20,000 here
+}
+
+TEST_CASE("customer draws for a list of customers are the same words, from every Philox kernel", "[rng]") {
+  const StreamKey key{7, 1, StreamPurpose::churn, 3, 0, 0};
+  const CustomerDraws draws(key);
+  const std::uint64_t hash = stream_hash(key);
+  const Philox4x32::Key philox_key{static_cast<std::uint32_t>(hash), static_cast<std::uint32_t>(hash >> 32)};
+  RandomEngine engine = make_stream({1, 0, StreamPurpose::design, 0, 0, 0});
+  std::vector<std::uint32_t> customers(DrawWords::kCapacity);
+  int kernels_tried = 0;
+  for (const PhiloxKernel kind :
+       {PhiloxKernel::fastest, PhiloxKernel::scalar, PhiloxKernel::sse2, PhiloxKernel::avx2, PhiloxKernel::avx512}) {
+    if (kind != PhiloxKernel::fastest && !philox_kernel_supported(kind)) continue;
+    ++kernels_tried;
+    for (std::size_t count = 0; count <= DrawWords::kCapacity; ++count) {
+      for (auto& customer : customers) customer = engine();  // any ids, the largest included
+      customers[0] = 0xFFFFFFFFU;
+      const std::uint32_t group = engine() % 4;
+      DrawWords batch{};
+      philox_words(customers.data(), count, group, philox_key, batch, kind);
+      for (std::size_t j = 0; j < count; ++j) {
+        const Philox4x32::Counter expected = draws.words(customers[j], group);
+        for (std::size_t k = 0; k < 4; ++k) REQUIRE(batch.word[k][j] == expected[k]);
+      }
+      if (kind == PhiloxKernel::fastest) {
+        DrawWords through_draws{};
+        draws.words_of(std::span(customers).first(count), group, through_draws);
+        for (std::size_t j = 0; j < count; ++j) {
+          for (std::size_t k = 0; k < 4; ++k) REQUIRE(through_draws.word[k][j] == batch.word[k][j]);
+        }
+      }
+    }
+  }
+  CHECK(kernels_tried >= 2);  // the fastest and the scalar one at least
+}
+
+TEST_CASE("philox_words refuses more customers than it can hold", "[rng]") {
+  std::vector<std::uint32_t> customers(DrawWords::kCapacity + 1, 0);
+  DrawWords batch{};
+  CHECK_THROWS_AS(philox_words(customers.data(), customers.size(), 0, {1, 2}, batch), std::logic_error);
 }
