@@ -6,11 +6,6 @@
 
 namespace fulcrum {
 
-double offer_utility(const FirmOffer& offer, double reference_price, double price_sensitivity) {
-  const double price_term = reference_price > 0 ? price_sensitivity * (offer.price / reference_price - 1.0) : 0.0;
-  return offer.value - price_term;
-}
-
 std::vector<double> logit_shares(std::span<const double> utilities, double scale) {
   double highest = -std::numeric_limits<double>::infinity();
   for (const double u : utilities) highest = std::max(highest, u);

@@ -16,7 +16,10 @@ struct FirmOffer {
 };
 
 // value - price_sensitivity * (price / reference_price - 1); no price term without a reference price.
-double offer_utility(const FirmOffer& offer, double reference_price, double price_sensitivity);
+inline double offer_utility(const FirmOffer& offer, double reference_price, double price_sensitivity) {
+  const double price_term = reference_price > 0 ? price_sensitivity * (offer.price / reference_price - 1.0) : 0.0;
+  return offer.value - price_term;
+}
 
 // exp(u_k / scale) / sum_j exp(u_j / scale), computed stably; closed alternatives (-inf) get 0.
 std::vector<double> logit_shares(std::span<const double> utilities, double scale);
