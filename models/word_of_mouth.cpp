@@ -6,6 +6,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 namespace fulcrum {
 
@@ -107,27 +108,31 @@ VoiceTotals voice_block(const CustomerState& customers, CustomerRange range, con
   return totals;
 }
 
-namespace {
-
-inline void update_voice_key(const CustomerState& customers, std::uint32_t customer, std::span<std::uint8_t> voice_keys,
-                             std::vector<VoiceChange>& changes) {
-  const std::uint8_t key = voice_key(customers.status[customer], customers.satisfaction[customer]);
-  std::uint8_t& held = voice_keys[customer];
-  if (key == held) return;
-  changes.push_back({customer, held, key});
-  held = key;
+void update_voice_keys(const CustomerState& customers, std::span<const std::uint32_t> who,
+                       std::span<std::uint8_t> voice_keys, std::vector<VoiceChange>& changes) {
+  // Every customer is written as a change and kept (the count moves on) only if its key changed: which
+  // ones do is hard to guess, and a branch on it would often be wrong.
+  const std::size_t before = changes.size();
+  changes.resize(before + who.size());
+  VoiceChange* written = changes.data() + before;
+  std::size_t changed = 0;
+  const std::uint8_t* status = customers.status.data();
+  const float* satisfaction = customers.satisfaction.data();
+  for (const std::uint32_t customer : who) {
+    const std::uint8_t key = voice_key(status[customer], satisfaction[customer]);
+    const std::uint8_t held = voice_keys[customer];
+    written[changed] = {customer, held, key};
+    changed += key != held ? 1 : 0;
+    voice_keys[customer] = key;
+  }
+  changes.resize(before + changed);
 }
-
-}  // namespace
 
 void update_voice_keys(const CustomerState& customers, CustomerRange range, std::span<std::uint8_t> voice_keys,
                        std::vector<VoiceChange>& changes) {
-  for (Eigen::Index i = range.begin; i < range.end; ++i) update_voice_key(customers, static_cast<std::uint32_t>(i), voice_keys, changes);
-}
-
-void update_voice_keys(const CustomerState& customers, std::span<const std::uint32_t> who,
-                       std::span<std::uint8_t> voice_keys, std::vector<VoiceChange>& changes) {
-  for (const std::uint32_t customer : who) update_voice_key(customers, customer, voice_keys, changes);
+  std::vector<std::uint32_t> everyone(static_cast<std::size_t>(range.end - range.begin));
+  std::iota(everyone.begin(), everyone.end(), static_cast<std::uint32_t>(range.begin));
+  update_voice_keys(customers, everyone, voice_keys, changes);
 }
 
 void spread_voice_changes(const SocialNetwork& network, const Audiences& audiences, std::span<const VoiceChange> changes,

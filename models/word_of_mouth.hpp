@@ -40,10 +40,10 @@ Voice voice_of(std::uint8_t status, double satisfaction, const WordOfMouthParame
 constexpr std::size_t kVoiceKeys = 9;
 
 inline std::uint8_t voice_key(std::uint8_t status, float satisfaction) {
-  const NpsCategory category = nps_category(satisfaction);
-  return static_cast<std::uint8_t>(status * 3U + (category == NpsCategory::promoter    ? 2U
-                                                  : category == NpsCategory::detractor ? 0U
-                                                                                       : 1U));
+  // nps_category's thresholds as arithmetic, not branches: passive 1, one up for a promoter, one down
+  // for a detractor (NaN is neither: a passive).
+  const unsigned category = 1U + (satisfaction >= 8.5f ? 1U : 0U) - (satisfaction < 6.5f ? 1U : 0U);
+  return static_cast<std::uint8_t>(status * 3U + category);
 }
 
 // The voices, by key.

@@ -44,11 +44,13 @@ void census_of(const CustomerState& customers, const BlockStatus& block, Census&
     cell.expectation_sum += customers.expectation[i];
     cell.trust_sum += customers.trust[i];
     cell.reference_price_sum += customers.reference_price[i];
-    switch (nps_category(satisfaction)) {
-      case NpsCategory::promoter: ++cell.promoters; break;
-      case NpsCategory::passive: ++cell.passives; break;
-      case NpsCategory::detractor: ++cell.detractors; break;
-    }
+    // Counted without a branch (categories are mixed at random along the list); the same categories
+    // as nps_category, NaN a passive.
+    const bool promoter = satisfaction >= 8.5f;
+    const bool detractor = satisfaction < 6.5f;
+    cell.promoters += promoter ? 1 : 0;
+    cell.detractors += detractor ? 1 : 0;
+    cell.passives += promoter || detractor ? 0 : 1;
     const auto bin = std::min(kSatisfactionBins - 1,
                               static_cast<std::size_t>(std::max(0.0f, satisfaction) * (kSatisfactionBins / 10.0f)));
     ++census.satisfaction_histogram[firm * kSatisfactionBins + bin];
