@@ -47,7 +47,7 @@ void list_prospects(const CustomerState& customers, std::span<const std::uint32_
   // Every candidate is written to every list and kept (the count moves on) only where its draw is
   // below: about one prospect in three is listed somewhere, at random, which a branch would guess wrong.
   // Before each chunk of candidates every list is given room for all of them.
-  std::array<std::vector<Prospect>, 4>& lists = prospects.lists_;
+  auto& lists = prospects.lists_;
   std::array<std::size_t, 4>& listed = prospects.listed_;
   listed = {};
   const std::uint8_t* status = customers.status.data();

@@ -58,7 +58,7 @@ class ProspectDraws {
                              unsigned, std::span<const double>, ProspectDraws&);
   // The lists, of which listed_[k] entries are in use; their room is kept from one quarter to the next
   // (a block's lists are reused), so it is allocated and zeroed only as it grows.
-  std::array<std::vector<Prospect>, 4> lists_;
+  std::array<std::vector<Prospect, UninitialisedAllocator<Prospect>>, 4> lists_;
   std::array<std::size_t, 4> listed_{};
 };
 // Lists those of `candidates` (a block's prospects at the start of the quarter, BlockStatus::prospects)
