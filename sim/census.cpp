@@ -31,6 +31,13 @@ FirmTally Census::firm_total(std::size_t firm) const {
   return total;
 }
 
+bool Census::finite() const {
+  return std::all_of(cells.begin(), cells.end(), [](const FirmTally& cell) {
+    return std::isfinite(cell.satisfaction_sum) && std::isfinite(cell.expectation_sum) && std::isfinite(cell.trust_sum) &&
+           std::isfinite(cell.reference_price_sum) && std::isfinite(cell.units_sold);
+  });
+}
+
 void census_of(const CustomerState& customers, const BlockStatus& block, Census& census) {
   census.market.prospects += static_cast<std::int64_t>(block.prospects.size());
   census.market.lapsed += block.lapsed;

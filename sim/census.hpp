@@ -26,6 +26,9 @@ struct Census {
   Census(std::size_t firm_count, std::size_t segment_count, std::size_t quarters_recorded);
   Census& operator+=(const Census& other);
   [[nodiscard]] FirmTally firm_total(std::size_t firm) const;
+  // Whether every sum of the active customers' state is finite: a NaN or infinity in any active
+  // customer's satisfaction, expectation, trust, reference price or spend shows here.
+  [[nodiscard]] bool finite() const;
 };
 
 // Counts a block of customers into `census`; census_of counts a block whose statuses were taken already.

@@ -68,6 +68,7 @@ Simulation::Simulation(const Scenario& scenario, const Market& market, std::uint
                   static_cast<std::int64_t>(world_.segment_count())),
       statuses_(static_cast<std::size_t>(world_.blocks())),
       prospects_(static_cast<std::size_t>(world_.blocks())) {
+  check_finite(world_);
   take_statuses();
   record(take_census(&statuses_), std::vector<FirmTally>(cells()), std::vector<QuarterBooks>(world_.firms.size()));
 }
@@ -400,6 +401,10 @@ void Simulation::step() {
   intervention_phase();
 
   const Census census = take_census(&statuses_);
+  // The numerical guard, before the books take the customers' spend. Only active customers' state
+  // changes in a quarter, and the census has just summed it: a NaN or infinity shows in a sum, and only
+  // then is the state searched for where it is. The firms' few numbers are checked once closed.
+  if (!census.finite()) check_finite(world_);
   const std::vector<FirmTally> flows = sum_flows(block_flows);
   const FinanceParameters& finance = world_.scenario->finance;
   std::vector<QuarterBooks> books;
@@ -427,6 +432,7 @@ void Simulation::step() {
     firm.prevention_total += to_currency(closed.prevention);
     if (!firm.bankrupt) finance_phase(f, census, flows, closed);
   }
+  check_firms_finite(world_);
   record(census, flows, books);
 }
 

@@ -26,6 +26,8 @@ class Simulation {
   void run_to_horizon();
 
   [[nodiscard]] const World& world() const { return world_; }
+  // The state between quarters, to change it (tests poison it to see the numerical guard stop the run).
+  [[nodiscard]] World& world() { return world_; }
   [[nodiscard]] const Trajectory& trajectory() const { return trajectory_; }
   Trajectory take_trajectory() { return std::move(trajectory_); }
 

@@ -86,6 +86,10 @@ void check_finite(const World& world) {
         world.quarter, name, (*column)[i], i, firm >= 0 ? world.firms[static_cast<std::size_t>(firm)].parameters.name : "none",
         world.market->segments[customers.segment[i]].name, scenario_as_json(*world.scenario)));
   }
+  check_firms_finite(world);
+}
+
+void check_firms_finite(const World& world) {
   for (const Firm& firm : world.firms) {
     for (const auto& [name, value] : {std::pair{"value", firm.value}, std::pair{"root_causes", firm.root_causes},
                                       std::pair{"profit_npv", firm.profit_npv}, std::pair{"price", firm.quarter.price}}) {

@@ -56,6 +56,8 @@ World make_world(const Scenario& scenario, const Market& market, std::uint64_t r
 // Numerical guard: throws RuntimeFailure naming the quarter, the variable, the firm and segment and the
 // parameters in force when any customer or firm state is NaN or infinite.
 void check_finite(const World& world);
+// The same for the firms' state alone (a handful of numbers: cheap enough for every quarter).
+void check_firms_finite(const World& world);
 
 // Runs `body(block)` for every block of customers, spread over the world's threads. Each block must
 // touch only its own customers and its own tally slot.

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstring>
+#include <fmt/format.h>
 
 #include "models/accounting.hpp"
 #include "sim/error.hpp"
@@ -277,4 +278,38 @@ TEST_CASE("a NaN in the state stops the run with the quarter, variable, firm and
   world.customers.satisfaction[123] = 5.0f;
   world.firms[0].value = std::numeric_limits<double>::infinity();
   CHECK_THROWS_WITH(check_finite(world), Catch::Contains("value became inf"));
+}
+
+TEST_CASE("a NaN that appears during a run stops it at the end of that quarter", "[simulation][guard]") {
+  const Scenario scenario = small_market();
+  const Market market = build_market(scenario);
+  Simulation simulation(scenario, market, 0, 1);
+  simulation.step();
+  simulation.step();
+  // Poison the expectation of every active customer (churn does not read it, and most stay active): the
+  // next quarter's perception carries it into their satisfaction and trust.
+  CustomerState& customers = simulation.world().customers;
+  Eigen::Index first = -1;
+  for (Eigen::Index i = 0; i < customers.size(); ++i) {
+    if (customers.status[i] != customer_status::active) continue;
+    if (first < 0) first = i;
+    customers.expectation[i] = std::numeric_limits<float>::quiet_NaN();
+  }
+  REQUIRE(first >= 0);
+  try {
+    simulation.step();
+    FAIL("expected a RuntimeFailure");
+  } catch (const RuntimeFailure& failure) {
+    CHECK_THAT(std::string(failure.what()), Catch::Contains("quarter 3") && Catch::Contains("became nan") &&
+                                                Catch::Contains(fmt::format("expectation became nan for customer {} ", first)));
+  }
+}
+
+TEST_CASE("a firm whose state turns infinite stops the run", "[simulation][guard]") {
+  const Scenario scenario = small_market();
+  const Market market = build_market(scenario);
+  Simulation simulation(scenario, market, 0, 1);
+  simulation.step();
+  simulation.world().firms[0].profit_npv = std::numeric_limits<double>::infinity();
+  CHECK_THROWS_WITH(simulation.step(), Catch::Contains("quarter 2") && Catch::Contains("profit_npv became inf"));
 }
