@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/prefetch.hpp"
+
 #include "sim/scenario.hpp"
 
 namespace fulcrum {
@@ -31,8 +33,8 @@ struct SocialNetwork {
     // A row of ten neighbours is 40 bytes: more often than not it straddles two cache lines.
     const std::uint64_t begin = offsets[static_cast<std::size_t>(vertex)];
     const std::uint64_t end = offsets[static_cast<std::size_t>(vertex) + 1];
-    __builtin_prefetch(neighbours.data() + begin);
-    if (end > begin + 1) __builtin_prefetch(neighbours.data() + end - 1);
+    prefetch(neighbours.data() + begin);
+    if (end > begin + 1) prefetch(neighbours.data() + end - 1);
   }
   static constexpr std::int64_t kPrefetchDistance = 32;
 

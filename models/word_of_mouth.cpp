@@ -144,11 +144,11 @@ void spread_voice_changes(const SocialNetwork& network, const Audiences& audienc
   constexpr std::size_t kRowsAhead = 16;
   constexpr std::size_t kTotalsAhead = 8;
   for (std::size_t k = 0; k < changes.size(); ++k) {
-    if (k + kOffsetsAhead < changes.size()) __builtin_prefetch(network.offsets.data() + changes[k + kOffsetsAhead].customer);
+    if (k + kOffsetsAhead < changes.size()) prefetch(network.offsets.data() + changes[k + kOffsetsAhead].customer);
     if (k + kRowsAhead < changes.size()) network.prefetch_neighbours(changes[k + kRowsAhead].customer);
     if (k + kTotalsAhead < changes.size()) {
       for (const std::uint32_t neighbour : network.neighbours_of(changes[k + kTotalsAhead].customer)) {
-        __builtin_prefetch(totals.values.data() + 2 * static_cast<std::size_t>(neighbour), 1);
+        prefetch(totals.values.data() + 2 * static_cast<std::size_t>(neighbour));
       }
     }
     const VoiceChange& change = changes[k];

@@ -10,6 +10,7 @@
 
 #include "models/network.hpp"
 #include "sim/customer_state.hpp"
+#include "sim/prefetch.hpp"
 #include "sim/scenario.hpp"
 
 namespace fulcrum {
@@ -137,8 +138,8 @@ struct Hearing {
       network.prefetch_neighbours(customer);
       return;
     }
-    __builtin_prefetch(network.offsets.data() + customer);
-    __builtin_prefetch(neighbour_totals + 2 * customer);
+    fulcrum::prefetch(network.offsets.data() + customer);
+    fulcrum::prefetch(neighbour_totals + 2 * customer);
   }
 };
 
