@@ -7,6 +7,7 @@
 
 #include "models/market.hpp"
 #include "models/word_of_mouth.hpp"
+#include "sim/prefetch.hpp"
 
 namespace fulcrum {
 
@@ -21,6 +22,23 @@ void join(CustomerState& customers, Eigen::Index customer, const JoiningTerms& t
   customers.spend[customer] = terms.spend;
   customers.acquired_quarter[customer] = quarter;
 }
+
+namespace {
+
+// Asks for the cache lines join() will write.
+void prefetch_joining(const CustomerState& customers, std::uint32_t customer) {
+  prefetch(customers.status.data() + customer);
+  prefetch(customers.firm.data() + customer);
+  prefetch(customers.expectation.data() + customer);
+  prefetch(customers.satisfaction.data() + customer);
+  prefetch(customers.trust.data() + customer);
+  prefetch(customers.experience.data() + customer);
+  prefetch(customers.reference_price.data() + customer);
+  prefetch(customers.spend.data() + customer);
+  prefetch(customers.acquired_quarter.data() + customer);
+}
+
+}  // namespace
 
 double adoption_hazard(const AdoptionChoice& choice, std::size_t segment, double signal, std::vector<double>& weights) {
   weights.assign(choice.firms, 0.0);
@@ -113,6 +131,12 @@ void adopt_prospects(CustomerState& customers, std::span<const Prospect> prospec
     segment_hazard[s] = adoption_hazard(choice, s, common_signal, segment_weights[s]);
     segment_probability[s] = -std::expm1(-segment_hazard[s] * dt);
   }
+  struct Adopter {
+    std::uint32_t customer;
+    const JoiningTerms* terms;
+  };
+  std::vector<Adopter> adopters;
+  std::vector<double> shares;
   const std::uint8_t* status = customers.status.data();
   const std::uint16_t* segment_of = customers.segment.data();
   // Listed prospects are far apart in memory: their neighbour totals are prefetched this many ahead.
@@ -147,12 +171,20 @@ void adopt_prospects(CustomerState& customers, std::span<const Prospect> prospec
       adoption_hazard(choice, segment, neighbour_mean(signal, i), weights);
       firm_weights = &weights;
     }
-    std::vector<double> shares(*firm_weights);
+    shares.assign(firm_weights->begin(), firm_weights->end());
     for (double& share : shares) share /= hazard;
     const auto firm = static_cast<std::int16_t>(pick(shares, uniform / probability));
-    join(customers, i, choice.terms[static_cast<std::size_t>(firm) * choice.segments + segment], quarter);
+    adopters.push_back({static_cast<std::uint32_t>(i), &choice.terms[static_cast<std::size_t>(firm) * choice.segments + segment]});
     ++tallies[tally_cell(firm, segment, choice.segments)].acquired;
-    if (joined != nullptr) joined->push_back(static_cast<std::uint32_t>(i));
+  }
+  // The adopters join after the decisions (each prospect is listed once, so no decision reads what a
+  // join writes): their nine state columns are far apart and unpredictable, and written this way the
+  // cache lines of the adopters ahead are asked for while the current one is written.
+  constexpr std::size_t kJoinsAhead = 8;
+  for (std::size_t a = 0; a < adopters.size(); ++a) {
+    if (a + kJoinsAhead < adopters.size()) prefetch_joining(customers, adopters[a + kJoinsAhead].customer);
+    join(customers, adopters[a].customer, *adopters[a].terms, quarter);
+    if (joined != nullptr) joined->push_back(adopters[a].customer);
   }
 }
 
