@@ -136,13 +136,15 @@ void update_voice_keys(const CustomerState& customers, CustomerRange range, std:
 }
 
 void spread_voice_changes(const SocialNetwork& network, const Audiences& audiences, std::span<const VoiceChange> changes,
-                          bool concurrent, NeighbourTotals& totals) {
+                          CustomerRange owned, std::vector<VoiceAddition>* elsewhere, NeighbourTotals& totals) {
   // Each change's neighbours are read and written at addresses the previous changes do not predict:
   // the cache misses of the changes ahead are started now so that they overlap, in three stages (the
   // row's offsets, then the row, then the neighbours' totals, each found by the stage before).
   constexpr std::size_t kOffsetsAhead = 24;
   constexpr std::size_t kRowsAhead = 16;
   constexpr std::size_t kTotalsAhead = 8;
+  const auto begin = static_cast<std::uint64_t>(owned.begin);
+  const auto size = static_cast<std::uint64_t>(owned.end - owned.begin);
   for (std::size_t k = 0; k < changes.size(); ++k) {
     if (k + kOffsetsAhead < changes.size()) prefetch(network.offsets.data() + changes[k + kOffsetsAhead].customer);
     if (k + kRowsAhead < changes.size()) network.prefetch_neighbours(changes[k + kRowsAhead].customer);
@@ -157,15 +159,25 @@ void spread_voice_changes(const SocialNetwork& network, const Audiences& audienc
     const std::int64_t to_customers =
         std::int64_t{audiences.customers.fixed[change.after]} - audiences.customers.fixed[change.before];
     for (const std::uint32_t neighbour : network.neighbours_of(change.customer)) {
-      std::int64_t* heard = totals.values.data() + 2 * static_cast<std::size_t>(neighbour);
-      if (concurrent) {
-        std::atomic_ref(heard[NeighbourTotals::kProspects]).fetch_add(to_prospects, std::memory_order_relaxed);
-        std::atomic_ref(heard[NeighbourTotals::kCustomers]).fetch_add(to_customers, std::memory_order_relaxed);
-      } else {
-        heard[NeighbourTotals::kProspects] += to_prospects;
-        heard[NeighbourTotals::kCustomers] += to_customers;
+      if (elsewhere != nullptr && neighbour - begin >= size) {  // unsigned: below begin wraps around too
+        elsewhere->push_back({neighbour, to_prospects, to_customers});
+        continue;
       }
+      std::int64_t* heard = totals.values.data() + 2 * static_cast<std::size_t>(neighbour);
+      heard[NeighbourTotals::kProspects] += to_prospects;
+      heard[NeighbourTotals::kCustomers] += to_customers;
     }
+  }
+}
+
+void apply_voice_additions(std::span<const VoiceAddition> additions, CustomerRange owned, NeighbourTotals& totals) {
+  const auto begin = static_cast<std::uint64_t>(owned.begin);
+  const auto size = static_cast<std::uint64_t>(owned.end - owned.begin);
+  for (const VoiceAddition& addition : additions) {
+    if (addition.customer - begin >= size) continue;
+    std::int64_t* heard = totals.values.data() + 2 * static_cast<std::size_t>(addition.customer);
+    heard[NeighbourTotals::kProspects] += addition.to_prospects;
+    heard[NeighbourTotals::kCustomers] += addition.to_customers;
   }
 }
 

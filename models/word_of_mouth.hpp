@@ -115,11 +115,23 @@ struct NeighbourTotals {
   [[nodiscard]] const std::int64_t* heard_by(std::size_t audience) const { return kept() ? values.data() + audience : nullptr; }
 };
 
-// Adds each change's difference to the totals of the changed customers' neighbours. `concurrent`:
-// other threads spread other changes at the same time, so each addition is atomic (integer additions
-// give the same totals in any order, so the result does not depend on the threads).
+// What a change adds to one customer's totals, kept for the thread that owns that customer.
+struct VoiceAddition {
+  std::uint32_t customer;
+  std::int64_t to_prospects;
+  std::int64_t to_customers;
+};
+
+// Adds each change's difference to the totals of the changed customers' neighbours: in place for the
+// neighbours in `owned`, and for the others too when `elsewhere` is null (one thread). With several
+// threads each owns a range of customers and passes `elsewhere`: additions to customers it does not
+// own are appended there, for apply_voice_additions by their owner, so no two threads ever add to the
+// same total at once (integer additions give the same totals in any order, so the result does not
+// depend on the threads either).
 void spread_voice_changes(const SocialNetwork& network, const Audiences& audiences, std::span<const VoiceChange> changes,
-                          bool concurrent, NeighbourTotals& totals);
+                          CustomerRange owned, std::vector<VoiceAddition>* elsewhere, NeighbourTotals& totals);
+// Adds those of `additions` that fall in `owned`.
+void apply_voice_additions(std::span<const VoiceAddition> additions, CustomerRange owned, NeighbourTotals& totals);
 
 // What one audience hears this step: every customer's voice key, read through the audience's table,
 // or, kept up to date, each customer's neighbours' total (then exact: see NeighbourTotals).

@@ -195,7 +195,7 @@ TEST_CASE("the shortcuts of adopt_block decide exactly what the plain rule decid
     std::vector<VoiceChange> changes;
     std::vector<std::uint8_t> silent(static_cast<std::size_t>(n), voice_key(customer_status::prospect, 0.0f));
     update_voice_keys(customers, {0, n}, silent, changes);
-    spread_voice_changes(network, audiences, changes, false, totals);
+    spread_voice_changes(network, audiences, changes, {0, n}, nullptr, totals);
     const std::vector<double> shares{0.3, 0.7, 0.6, 0.4};  // [segment * firms + firm]
     const double imitation = 3.0 * uniform01(engine);
     const std::vector<AdoptionParameters> hazards{{0.05, imitation}, {0.02, 2 * imitation}};

@@ -131,3 +131,53 @@ TEST_CASE("integer word of mouth sums to the same double as the floats, bit for 
   complete.vertices = 4;
   CHECK_FALSE(make_audience({1.0f}, complete).exact);  // the complete graph sums floats
 }
+
+TEST_CASE("voice changes spread by owners with outboxes give the totals one spread gives", "[word_of_mouth]") {
+  // Threads own ranges of customers and leave what they add to others' customers in outboxes: any split,
+  // ranges empty or not, must give every total a single spread gives, and every change's neighbours
+  // exactly its difference (checked against summing the keys afresh).
+  boost::random::mt19937 engine(8);
+  for (int trial = 0; trial < 30; ++trial) {
+    const std::int64_t n = 500;
+    std::vector<Edge> edges;
+    for (int e = 0; e < 2500; ++e) edges.push_back({static_cast<std::uint32_t>(engine() % n), static_cast<std::uint32_t>(engine() % n)});
+    const SocialNetwork network = network_from_edges(n, edges);
+    const Audiences audiences = make_audiences(default_scenario().word_of_mouth, network);
+    REQUIRE(audiences.prospects.exact);
+    REQUIRE(audiences.customers.exact);
+    std::vector<VoiceChange> changes;
+    std::vector<std::uint8_t> keys(static_cast<std::size_t>(n), voice_key(customer_status::prospect, 0.0f));
+    for (std::uint32_t c = 0; c < n; ++c) {
+      const auto key = static_cast<std::uint8_t>(engine() % kVoiceKeys);
+      if (key != keys[c]) changes.push_back({c, keys[c], key});
+      keys[c] = key;
+    }
+    NeighbourTotals one;
+    one.values.assign(2 * static_cast<std::size_t>(n), 0);
+    spread_voice_changes(network, audiences, changes, {0, n}, nullptr, one);
+    // Three owners at random cuts; each spreads the changes of its own customers.
+    std::array<Eigen::Index, 4> cuts{0, static_cast<Eigen::Index>(engine() % n), static_cast<Eigen::Index>(engine() % n), n};
+    std::sort(cuts.begin(), cuts.end());
+    NeighbourTotals split;
+    split.values.assign(2 * static_cast<std::size_t>(n), 0);
+    std::array<std::vector<VoiceAddition>, 3> outboxes;
+    for (std::size_t owner = 0; owner < 3; ++owner) {
+      std::vector<VoiceChange> own;
+      for (const VoiceChange& change : changes) {
+        if (change.customer >= cuts[owner] && change.customer < cuts[owner + 1]) own.push_back(change);
+      }
+      spread_voice_changes(network, audiences, own, {cuts[owner], cuts[owner + 1]}, &outboxes[owner], split);
+    }
+    for (std::size_t owner = 0; owner < 3; ++owner) {
+      for (std::size_t sender = 0; sender < 3; ++sender) {
+        if (sender != owner) apply_voice_additions(outboxes[sender], {cuts[owner], cuts[owner + 1]}, split);
+      }
+    }
+    REQUIRE(split.values == one.values);
+    for (std::int64_t v = 0; v < n; ++v) {
+      std::int64_t to_prospects = 0;
+      for (const std::uint32_t neighbour : network.neighbours_of(v)) to_prospects += audiences.prospects.fixed[keys[neighbour]];
+      REQUIRE(one.values[2 * static_cast<std::size_t>(v)] == to_prospects);
+    }
+  }
+}
