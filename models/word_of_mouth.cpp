@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <type_traits>
 
 namespace fulcrum {
 
@@ -63,9 +64,12 @@ Audience make_audience(const std::array<float, kVoiceKeys>& voices, std::int64_t
   if (!shift) return audience;
   audience.exact = true;
   audience.unit = std::ldexp(1.0, -*shift);
+  std::int64_t largest = 0;
   for (std::size_t key = 0; key < kVoiceKeys; ++key) {
     audience.fixed[key] = static_cast<std::int32_t>(std::ldexp(static_cast<double>(voices[key]), *shift));
+    largest = std::max(largest, std::abs(std::int64_t{audience.fixed[key]}));
   }
+  audience.largest_total = largest * std::max<std::int64_t>(1, max_degree);  // below 2^53 (exact_voice_shift)
   return audience;
 }
 
@@ -135,8 +139,32 @@ void update_voice_keys(const CustomerState& customers, CustomerRange range, std:
   update_voice_keys(customers, everyone, voice_keys, changes);
 }
 
-void spread_voice_changes(const SocialNetwork& network, const Audiences& audiences, std::span<const VoiceChange> changes,
-                          CustomerRange owned, std::vector<VoiceAddition>* elsewhere, NeighbourTotals& totals) {
+void NeighbourTotals::keep(std::size_t population, const Audiences& audiences) {
+  constexpr std::int64_t kNarrowLimit = std::numeric_limits<std::int32_t>::max();
+  const bool fits = audiences.prospects.largest_total <= kNarrowLimit && audiences.customers.largest_total <= kNarrowLimit;
+  narrow.clear();
+  wide.clear();
+  if (fits) {
+    narrow.assign(2 * population, 0);
+  } else {
+    wide.assign(2 * population, 0);
+  }
+}
+
+namespace {
+
+// total += difference, in unsigned arithmetic: a difference of two voices may not fit the total's type,
+// but every total itself does (it is a sum of neighbours' current voices), and modular arithmetic
+// lands on it exactly.
+template <class Total>
+inline void add_to(Total& total, std::int64_t difference) {
+  using Unsigned = std::make_unsigned_t<Total>;
+  total = static_cast<Total>(static_cast<Unsigned>(total) + static_cast<Unsigned>(difference));
+}
+
+template <class Total>
+void spread_into(const SocialNetwork& network, const Audiences& audiences, std::span<const VoiceChange> changes,
+                 CustomerRange owned, std::vector<VoiceAddition>* elsewhere, Total* totals) {
   // Each change's neighbours are read and written at addresses the previous changes do not predict:
   // the cache misses of the changes ahead are started now so that they overlap, in three stages (the
   // row's offsets, then the row, then the neighbours' totals, each found by the stage before).
@@ -150,7 +178,7 @@ void spread_voice_changes(const SocialNetwork& network, const Audiences& audienc
     if (k + kRowsAhead < changes.size()) network.prefetch_neighbours(changes[k + kRowsAhead].customer);
     if (k + kTotalsAhead < changes.size()) {
       for (const std::uint32_t neighbour : network.neighbours_of(changes[k + kTotalsAhead].customer)) {
-        prefetch(totals.values.data() + 2 * static_cast<std::size_t>(neighbour));
+        prefetch(totals + 2 * static_cast<std::size_t>(neighbour));
       }
     }
     const VoiceChange& change = changes[k];
@@ -163,22 +191,36 @@ void spread_voice_changes(const SocialNetwork& network, const Audiences& audienc
         elsewhere->push_back({neighbour, to_prospects, to_customers});
         continue;
       }
-      std::int64_t* heard = totals.values.data() + 2 * static_cast<std::size_t>(neighbour);
-      heard[NeighbourTotals::kProspects] += to_prospects;
-      heard[NeighbourTotals::kCustomers] += to_customers;
+      Total* heard = totals + 2 * static_cast<std::size_t>(neighbour);
+      add_to(heard[NeighbourTotals::kProspects], to_prospects);
+      add_to(heard[NeighbourTotals::kCustomers], to_customers);
     }
   }
 }
 
-void apply_voice_additions(std::span<const VoiceAddition> additions, CustomerRange owned, NeighbourTotals& totals) {
+template <class Total>
+void apply_into(std::span<const VoiceAddition> additions, CustomerRange owned, Total* totals) {
   const auto begin = static_cast<std::uint64_t>(owned.begin);
   const auto size = static_cast<std::uint64_t>(owned.end - owned.begin);
   for (const VoiceAddition& addition : additions) {
     if (addition.customer - begin >= size) continue;
-    std::int64_t* heard = totals.values.data() + 2 * static_cast<std::size_t>(addition.customer);
-    heard[NeighbourTotals::kProspects] += addition.to_prospects;
-    heard[NeighbourTotals::kCustomers] += addition.to_customers;
+    Total* heard = totals + 2 * static_cast<std::size_t>(addition.customer);
+    add_to(heard[NeighbourTotals::kProspects], addition.to_prospects);
+    add_to(heard[NeighbourTotals::kCustomers], addition.to_customers);
   }
+}
+
+}  // namespace
+
+void spread_voice_changes(const SocialNetwork& network, const Audiences& audiences, std::span<const VoiceChange> changes,
+                          CustomerRange owned, std::vector<VoiceAddition>* elsewhere, NeighbourTotals& totals) {
+  if (!totals.narrow.empty()) spread_into(network, audiences, changes, owned, elsewhere, totals.narrow.data());
+  if (!totals.wide.empty()) spread_into(network, audiences, changes, owned, elsewhere, totals.wide.data());
+}
+
+void apply_voice_additions(std::span<const VoiceAddition> additions, CustomerRange owned, NeighbourTotals& totals) {
+  if (!totals.narrow.empty()) apply_into(additions, owned, totals.narrow.data());
+  if (!totals.wide.empty()) apply_into(additions, owned, totals.wide.data());
 }
 
 }  // namespace fulcrum

@@ -59,6 +59,7 @@ struct Audience {
   std::array<std::int32_t, kVoiceKeys> fixed{};  // voice * 2^shift, when exact
   double unit = 1.0;                             // 2^-shift
   bool exact = false;
+  std::int64_t largest_total = 0;  // when exact: the largest |sum| a customer can hear, max |fixed| times the largest degree
 };
 
 // The smallest shift that makes every one of `voices` an integer multiple of 2^-shift, when those
@@ -103,16 +104,27 @@ void update_voice_keys(const CustomerState& customers, std::span<const std::uint
                        std::span<std::uint8_t> voice_keys, std::vector<VoiceChange>& changes);
 
 // What each customer's neighbours say, in total, to it as a prospect and as a customer (in units of
-// each audience's 2^-shift). Only exact audiences can be kept so.
+// each audience's 2^-shift). Only exact audiences can be kept so. In 32-bit integers when every total
+// a customer can hear fits them (on sparse networks, nearly always), in 64-bit ones otherwise: half the
+// bytes to bring in for every change spread and every total read.
+struct TotalsView {
+  const std::int32_t* narrow = nullptr;  // [2 * customer], when kept in 32 bits
+  const std::int64_t* wide = nullptr;    // [2 * customer], when kept in 64 bits
+};
 struct NeighbourTotals {
   // [2 * customer]: heard as a prospect; [2 * customer + 1]: as a customer. Side by side, so that one
-  // neighbour's change costs one cache line, not two.
-  std::vector<std::int64_t> values;
+  // neighbour's change costs one cache line, not two. One of the two is in use, or neither.
+  std::vector<std::int32_t> narrow;
+  std::vector<std::int64_t> wide;
   static constexpr std::size_t kProspects = 0;
   static constexpr std::size_t kCustomers = 1;
-  [[nodiscard]] bool kept() const { return !values.empty(); }
+  // Starts keeping totals, all 0, for `population` customers hearing `audiences`.
+  void keep(std::size_t population, const Audiences& audiences);
+  [[nodiscard]] bool kept() const { return !narrow.empty() || !wide.empty(); }
   // What `audience` (kProspects or kCustomers) hears, for Hearing.
-  [[nodiscard]] const std::int64_t* heard_by(std::size_t audience) const { return kept() ? values.data() + audience : nullptr; }
+  [[nodiscard]] TotalsView heard_by(std::size_t audience) const {
+    return {narrow.empty() ? nullptr : narrow.data() + audience, wide.empty() ? nullptr : wide.data() + audience};
+  }
 };
 
 // What a change adds to one customer's totals, kept for the thread that owns that customer.
@@ -140,18 +152,19 @@ struct Hearing {
   std::span<const std::uint8_t> voice_keys;
   const Audience& audience;
   double market_total;  // the complete graph's: the sum over the market of what this audience hears
-  const std::int64_t* neighbour_totals = nullptr;  // when kept: [2 * customer], in 2^-shift units
+  TotalsView neighbour_totals{};  // when kept: [2 * customer], in 2^-shift units
 
   // Asks for what neighbour_mean(customer) will read to be brought into cache: a pass that knows
   // whom it will visit next calls this some customers ahead, to overlap their cache misses.
   void prefetch(std::int64_t customer) const {
     if (network.mean_field || customer >= network.vertices) return;
-    if (neighbour_totals == nullptr) {  // the gather reads the neighbour list
+    if (neighbour_totals.narrow == nullptr && neighbour_totals.wide == nullptr) {  // the gather reads the neighbour list
       network.prefetch_neighbours(customer);
       return;
     }
     fulcrum::prefetch(network.offsets.data() + customer);
-    fulcrum::prefetch(neighbour_totals + 2 * customer);
+    if (neighbour_totals.narrow != nullptr) fulcrum::prefetch(neighbour_totals.narrow + 2 * customer);
+    if (neighbour_totals.wide != nullptr) fulcrum::prefetch(neighbour_totals.wide + 2 * customer);
   }
 };
 
@@ -165,9 +178,13 @@ inline double neighbour_mean(const Hearing& hearing, std::int64_t customer) {
   const std::uint64_t begin = network.offsets[static_cast<std::size_t>(customer)];
   const std::uint64_t end = network.offsets[static_cast<std::size_t>(customer) + 1];
   if (begin == end) return 0.0;
-  if (hearing.neighbour_totals != nullptr) {
-    return static_cast<double>(hearing.neighbour_totals[2 * static_cast<std::size_t>(customer)]) * hearing.audience.unit /
-           static_cast<double>(end - begin);
+  if (hearing.neighbour_totals.narrow != nullptr) {  // the same integer, so the same double, as wide
+    return static_cast<double>(hearing.neighbour_totals.narrow[2 * static_cast<std::size_t>(customer)]) *
+           hearing.audience.unit / static_cast<double>(end - begin);
+  }
+  if (hearing.neighbour_totals.wide != nullptr) {
+    return static_cast<double>(hearing.neighbour_totals.wide[2 * static_cast<std::size_t>(customer)]) *
+           hearing.audience.unit / static_cast<double>(end - begin);
   }
   const std::uint32_t* neighbours = network.neighbours.data();
   const std::uint8_t* keys = hearing.voice_keys.data();

@@ -2,6 +2,7 @@
 
 #include "models/word_of_mouth.hpp"
 #include <cmath>
+#include <limits>
 
 #include "sim/parameters.hpp"
 #include "sim/rng.hpp"
@@ -152,14 +153,23 @@ TEST_CASE("voice changes spread by owners with outboxes give the totals one spre
       if (key != keys[c]) changes.push_back({c, keys[c], key});
       keys[c] = key;
     }
+    // Kept in 32 bits, as keep() chooses here, and in 64 bits every other trial: the same totals.
+    const auto start = [&](NeighbourTotals& totals) {
+      totals.keep(static_cast<std::size_t>(n), audiences);
+      REQUIRE(!totals.narrow.empty());
+      if (trial % 2 == 1) {
+        totals.narrow.clear();
+        totals.wide.assign(2 * static_cast<std::size_t>(n), 0);
+      }
+    };
     NeighbourTotals one;
-    one.values.assign(2 * static_cast<std::size_t>(n), 0);
+    start(one);
     spread_voice_changes(network, audiences, changes, {0, n}, nullptr, one);
     // Three owners at random cuts; each spreads the changes of its own customers.
     std::array<Eigen::Index, 4> cuts{0, static_cast<Eigen::Index>(engine() % n), static_cast<Eigen::Index>(engine() % n), n};
     std::sort(cuts.begin(), cuts.end());
     NeighbourTotals split;
-    split.values.assign(2 * static_cast<std::size_t>(n), 0);
+    start(split);
     std::array<std::vector<VoiceAddition>, 3> outboxes;
     for (std::size_t owner = 0; owner < 3; ++owner) {
       std::vector<VoiceChange> own;
@@ -173,11 +183,36 @@ TEST_CASE("voice changes spread by owners with outboxes give the totals one spre
         if (sender != owner) apply_voice_additions(outboxes[sender], {cuts[owner], cuts[owner + 1]}, split);
       }
     }
-    REQUIRE(split.values == one.values);
+    REQUIRE(split.narrow == one.narrow);
+    REQUIRE(split.wide == one.wide);
+    const TotalsView heard = one.heard_by(NeighbourTotals::kCustomers);
     for (std::int64_t v = 0; v < n; ++v) {
-      std::int64_t to_prospects = 0;
-      for (const std::uint32_t neighbour : network.neighbours_of(v)) to_prospects += audiences.prospects.fixed[keys[neighbour]];
-      REQUIRE(one.values[2 * static_cast<std::size_t>(v)] == to_prospects);
+      std::int64_t to_customers = 0;
+      for (const std::uint32_t neighbour : network.neighbours_of(v)) to_customers += audiences.customers.fixed[keys[neighbour]];
+      const auto at = 2 * static_cast<std::size_t>(v);
+      REQUIRE((heard.narrow != nullptr ? std::int64_t{heard.narrow[at]} : heard.wide[at]) == to_customers);
     }
   }
+}
+
+TEST_CASE("neighbour totals are kept in 32 bits only when every total a customer can hear fits them", "[word_of_mouth]") {
+  // Voices of 24 significant bits: shifted to integers of about 2^24, times the largest degree.
+  WordOfMouthParameters wom = default_scenario().word_of_mouth;
+  wom.positive_reach = 0.3;  // not a short binary fraction
+  const auto totals_for = [&](std::int64_t hub_degree) {
+    std::vector<Edge> edges;
+    for (std::uint32_t leaf = 1; leaf <= hub_degree; ++leaf) edges.push_back({0, leaf});
+    const SocialNetwork star = network_from_edges(hub_degree + 1, edges);
+    const Audiences audiences = make_audiences(wom, star);
+    REQUIRE(audiences.prospects.exact);
+    CHECK(audiences.prospects.largest_total >= hub_degree);
+    NeighbourTotals totals;
+    totals.keep(static_cast<std::size_t>(hub_degree + 1), audiences);
+    const std::int64_t largest = std::max(audiences.prospects.largest_total, audiences.customers.largest_total);
+    CHECK(totals.narrow.empty() == (largest > std::numeric_limits<std::int32_t>::max()));
+    CHECK(totals.narrow.empty() != totals.wide.empty());
+    return totals;
+  };
+  CHECK_FALSE(totals_for(10).narrow.empty());   // a sparse network: 32 bits
+  CHECK_FALSE(totals_for(5000).wide.empty());   // a hub of 5,000: 64 bits
 }
