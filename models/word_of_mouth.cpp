@@ -162,9 +162,15 @@ inline void add_to(Total& total, std::int64_t difference) {
   total = static_cast<Total>(static_cast<Unsigned>(total) + static_cast<Unsigned>(difference));
 }
 
+// The same with an atomic instruction (atomic integer additions wrap around, as the unsigned ones do).
+template <class Total>
+inline void add_atomically(Total& total, std::int64_t difference) {
+  std::atomic_ref(total).fetch_add(static_cast<Total>(difference), std::memory_order_relaxed);
+}
+
 template <class Total>
 void spread_into(const SocialNetwork& network, const Audiences& audiences, std::span<const VoiceChange> changes,
-                 CustomerRange owned, std::vector<VoiceAddition>* elsewhere, Total* totals) {
+                 CustomerRange owned, std::vector<VoiceAddition>* elsewhere, bool atomic, Total* totals) {
   // Each change's neighbours are read and written at addresses the previous changes do not predict:
   // the cache misses of the changes ahead are started now so that they overlap, in three stages (the
   // row's offsets, then the row, then the neighbours' totals, each found by the stage before).
@@ -186,6 +192,14 @@ void spread_into(const SocialNetwork& network, const Audiences& audiences, std::
         std::int64_t{audiences.prospects.fixed[change.after]} - audiences.prospects.fixed[change.before];
     const std::int64_t to_customers =
         std::int64_t{audiences.customers.fixed[change.after]} - audiences.customers.fixed[change.before];
+    if (atomic) {
+      for (const std::uint32_t neighbour : network.neighbours_of(change.customer)) {
+        Total* heard = totals + 2 * static_cast<std::size_t>(neighbour);
+        add_atomically(heard[NeighbourTotals::kProspects], to_prospects);
+        add_atomically(heard[NeighbourTotals::kCustomers], to_customers);
+      }
+      continue;
+    }
     for (const std::uint32_t neighbour : network.neighbours_of(change.customer)) {
       if (elsewhere != nullptr && neighbour - begin >= size) {  // unsigned: below begin wraps around too
         elsewhere->push_back({neighbour, to_prospects, to_customers});
@@ -213,9 +227,10 @@ void apply_into(std::span<const VoiceAddition> additions, CustomerRange owned, T
 }  // namespace
 
 void spread_voice_changes(const SocialNetwork& network, const Audiences& audiences, std::span<const VoiceChange> changes,
-                          CustomerRange owned, std::vector<VoiceAddition>* elsewhere, NeighbourTotals& totals) {
-  if (!totals.narrow.empty()) spread_into(network, audiences, changes, owned, elsewhere, totals.narrow.data());
-  if (!totals.wide.empty()) spread_into(network, audiences, changes, owned, elsewhere, totals.wide.data());
+                          CustomerRange owned, std::vector<VoiceAddition>* elsewhere, NeighbourTotals& totals,
+                          bool atomic) {
+  if (!totals.narrow.empty()) spread_into(network, audiences, changes, owned, elsewhere, atomic, totals.narrow.data());
+  if (!totals.wide.empty()) spread_into(network, audiences, changes, owned, elsewhere, atomic, totals.wide.data());
 }
 
 void apply_voice_additions(std::span<const VoiceAddition> additions, CustomerRange owned, NeighbourTotals& totals) {

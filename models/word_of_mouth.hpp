@@ -138,10 +138,13 @@ struct VoiceAddition {
 // neighbours in `owned`, and for the others too when `elsewhere` is null (one thread). With several
 // threads each owns a range of customers and passes `elsewhere`: additions to customers it does not
 // own are appended there, for apply_voice_additions by their owner, so no two threads ever add to the
-// same total at once (integer additions give the same totals in any order, so the result does not
-// depend on the threads either).
+// same total at once. Or, `atomic`, every addition is made in place with an atomic instruction, as
+// other threads add to the same totals at once (`owned` and `elsewhere` are not used): cheaper when
+// most neighbours are other threads' customers. Integer additions give the same totals in any order,
+// so the result does not depend on the threads, nor on the way.
 void spread_voice_changes(const SocialNetwork& network, const Audiences& audiences, std::span<const VoiceChange> changes,
-                          CustomerRange owned, std::vector<VoiceAddition>* elsewhere, NeighbourTotals& totals);
+                          CustomerRange owned, std::vector<VoiceAddition>* elsewhere, NeighbourTotals& totals,
+                          bool atomic = false);
 // Adds those of `additions` that fall in `owned`.
 void apply_voice_additions(std::span<const VoiceAddition> additions, CustomerRange owned, NeighbourTotals& totals);
 

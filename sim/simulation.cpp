@@ -67,7 +67,8 @@ Simulation::Simulation(const Scenario& scenario, const Market& market, std::uint
       trajectory_(scenario.simulation.quarters + 1, static_cast<std::int64_t>(world_.firms.size()),
                   static_cast<std::int64_t>(world_.segment_count())),
       statuses_(static_cast<std::size_t>(world_.blocks())),
-      prospects_(static_cast<std::size_t>(world_.blocks())) {
+      prospects_(static_cast<std::size_t>(world_.blocks())),
+      spread_atomically_(incremental() && spread_atomically()) {
   check_finite(world_);
   take_statuses();
   record(take_census(&statuses_), std::vector<FirmTally>(cells()), std::vector<QuarterBooks>(world_.firms.size()));
@@ -173,21 +174,50 @@ void Simulation::listen_to(const std::vector<std::vector<std::uint32_t>>& change
   spread(changes);
 }
 
-void Simulation::spread(const std::vector<std::vector<VoiceChange>>& changes) {
-  // Each thread spreads the changes of a run of consecutive blocks as one list (a block has a few dozen
-  // changes, and spreading block by block would restart the prefetching ahead at each) and owns the
-  // totals of those blocks' customers: it adds to its own in place and leaves what it adds to the
-  // others' customers in its outbox; then each adds from the others' outboxes to its own. No total is
-  // ever added to by two threads at once, without atomic instructions (they cost 13 % of a 2-thread
-  // step), and the sums are integers: the same totals whichever thread adds what, in whatever order.
+CustomerRange Simulation::owned_by(int thread) const {
   const int threads = std::max(1, world_.threads);
   const auto blocks = static_cast<std::size_t>(world_.blocks());
   const Eigen::Index population = world_.customers.size();
-  const auto owned_by = [&](int thread) {
-    const auto first = static_cast<Eigen::Index>(blocks * static_cast<std::size_t>(thread) / static_cast<std::size_t>(threads));
-    const auto last = static_cast<Eigen::Index>(blocks * static_cast<std::size_t>(thread + 1) / static_cast<std::size_t>(threads));
-    return CustomerRange{std::min(population, first * kCustomersPerBlock), std::min(population, last * kCustomersPerBlock)};
-  };
+  const auto first = static_cast<Eigen::Index>(blocks * static_cast<std::size_t>(thread) / static_cast<std::size_t>(threads));
+  const auto last = static_cast<Eigen::Index>(blocks * static_cast<std::size_t>(thread + 1) / static_cast<std::size_t>(threads));
+  return {std::min(population, first * kCustomersPerBlock), std::min(population, last * kCustomersPerBlock)};
+}
+
+bool Simulation::spread_atomically() const {
+  // Outboxes cost a write and a read of 24 bytes for every addition that crosses to another thread's
+  // customers, atomic instructions some cycles for every addition: outboxes win when few cross (a
+  // network in a locality order: a Watts-Strogatz ring as generated, or relabelled), atomics when many
+  // do (random orders, Barabasi-Albert hubs). Both give the same totals.
+  const SocialNetwork& network = world_.market->network;
+  const int threads = std::max(1, world_.threads);
+  if (threads == 1 || network.mean_field || network.neighbours.empty()) return false;
+  // One customer in 16 is enough to tell a few per cent from many tens.
+  constexpr std::int64_t kSampleStride = 16;
+  std::uint64_t crossing = 0;
+  std::uint64_t edges = 0;
+  for (int thread = 0; thread < threads; ++thread) {
+    const CustomerRange owned = owned_by(thread);
+    const auto begin = static_cast<std::uint64_t>(owned.begin);
+    const auto size = static_cast<std::uint64_t>(owned.end - owned.begin);
+    for (Eigen::Index v = owned.begin; v < owned.end; v += kSampleStride) {
+      for (const std::uint32_t neighbour : network.neighbours_of(v)) crossing += neighbour - begin >= size ? 1 : 0;
+      edges += static_cast<std::uint64_t>(network.degree(v));
+    }
+  }
+  constexpr double kMostCrossingForOutboxes = 0.15;
+  return static_cast<double>(crossing) > kMostCrossingForOutboxes * static_cast<double>(edges);
+}
+
+void Simulation::spread(const std::vector<std::vector<VoiceChange>>& changes) {
+  // Each thread spreads the changes of a run of consecutive blocks as one list (a block has a few dozen
+  // changes, and spreading block by block would restart the prefetching ahead at each). Neighbours'
+  // totals are shared: either each thread owns its blocks' customers' totals, adds to its own in place
+  // and leaves what it adds to the others' customers in its outbox, for each to add from the others'
+  // outboxes to its own after a barrier (no total is ever added to by two threads at once); or all add
+  // with atomic instructions (spread_atomically_ says which is cheaper here). Integer sums: the same
+  // totals whichever thread adds what, in whatever order, either way.
+  const int threads = std::max(1, world_.threads);
+  const bool outboxes_used = threads > 1 && !spread_atomically_;
   std::vector<std::vector<VoiceAddition>> outboxes(static_cast<std::size_t>(threads));
 #pragma omp parallel num_threads(threads)
   {
@@ -200,12 +230,13 @@ void Simulation::spread(const std::vector<std::vector<VoiceChange>>& changes) {
         run.insert(run.end(), block_changes.begin(), block_changes.end());
       }
       spread_voice_changes(world_.market->network, world_.audiences, run, owned,
-                           threads > 1 ? &outboxes[static_cast<std::size_t>(thread)] : nullptr, world_.neighbour_totals);
+                           outboxes_used ? &outboxes[static_cast<std::size_t>(thread)] : nullptr, world_.neighbour_totals,
+                           threads > 1 && spread_atomically_);
     }
     // The implicit barrier: every outbox is full before anyone empties another's.
 #pragma omp for schedule(static)
     for (int thread = 0; thread < threads; ++thread) {
-      for (int sender = 0; sender < threads; ++sender) {
+      for (int sender = 0; outboxes_used && sender < threads; ++sender) {
         if (sender != thread) apply_voice_additions(outboxes[static_cast<std::size_t>(sender)], owned_by(thread), world_.neighbour_totals);
       }
     }
@@ -569,9 +600,10 @@ void Simulation::run_to_horizon() {
 }
 
 MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t concurrent_runs) {
-  // CustomerState's columns (10 floats and ints, 4 narrower), word of mouth (a voice key and two 8-byte
-  // neighbour totals), adoption draw lists (8 bytes per listed draw, about 20 per prospect), and the network: 4 bytes per
-  // directed edge plus 8 per vertex, twice while it is being built.
+  // CustomerState's columns (10 floats and ints, 4 narrower), word of mouth (a voice key and two
+  // neighbour totals, counted at 8 bytes though sparse networks keep 4), adoption draw lists (8 bytes per
+  // listed draw, about 20 per prospect), and the network: 4 bytes per directed edge plus 8 per vertex,
+  // twice while it is being built.
   constexpr double kStateBytes = 10 * 4 + 1 + 2 + 2 + 1 + 1 + 2 * 8 + 20;
   const double degree = scenario.network.kind == NetworkKind::complete ? 0.0 : static_cast<double>(scenario.network.mean_degree);
   const double network = 2 * (4 * degree + 8);

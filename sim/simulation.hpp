@@ -28,6 +28,8 @@ class Simulation {
   [[nodiscard]] const World& world() const { return world_; }
   // The state between quarters, to change it (tests poison it to see the numerical guard stop the run).
   [[nodiscard]] World& world() { return world_; }
+  // Whether its threads spread voice changes with atomic additions rather than through outboxes.
+  [[nodiscard]] bool spreads_atomically() const { return spread_atomically_; }
   [[nodiscard]] const Trajectory& trajectory() const { return trajectory_; }
   Trajectory take_trajectory() { return std::move(trajectory_); }
 
@@ -46,6 +48,11 @@ class Simulation {
   [[nodiscard]] bool incremental() const;
   void listen_to(const std::vector<std::vector<std::uint32_t>>& changed);
   void spread(const std::vector<std::vector<VoiceChange>>& changes);
+  // The customers whose neighbour totals thread `thread` owns while spreading: its run of blocks.
+  [[nodiscard]] CustomerRange owned_by(int thread) const;
+  // Whether spreading with atomic additions is cheaper than through outboxes, from how many edges
+  // cross from one thread's customers to another's.
+  [[nodiscard]] bool spread_atomically() const;
   // What `audience` hears this step: by gathering over neighbours, or from the neighbour totals of that
   // audience (NeighbourTotals::kProspects or kCustomers) when they are kept.
   [[nodiscard]] Hearing hearing(const Audience& audience, double market_total, std::size_t neighbour_totals) const;
@@ -79,6 +86,7 @@ class Simulation {
   std::vector<BlockStatus> statuses_;
   // Each block's prospects listed with their adoption draws, kept so that their room is reused.
   std::vector<ProspectDraws> prospects_;
+  bool spread_atomically_ = false;  // spread_atomically(), worked out once
 };
 
 struct RunOptions {

@@ -155,15 +155,35 @@ TEST_CASE("the same seed gives bit-identical trajectories for any thread count",
 }
 
 TEST_CASE("determinism across thread counts holds on a social network", "[simulation][determinism][network]") {
+  // In the generated order few edges cross from one thread's blocks to another's and threads spread
+  // through outboxes; in a random order most do and they spread with atomic additions: both, and three
+  // threads, must give the bits one thread gives.
   for (const auto kind : {NetworkKind::watts_strogatz, NetworkKind::barabasi_albert}) {
-    Scenario scenario = small_market();
-    scenario.network.kind = kind;
-    scenario.simulation.replicates = 1;  // one replicate: its blocks are spread over the threads
-    const EnsembleResults one = run_ensemble(scenario, {1, {}});
-    const EnsembleResults two = run_ensemble(scenario, {2, {}});
-    CHECK(same_bits(one.run(0, 0), two.run(0, 0)));
-    CHECK(one.run(0, 0).firm(FirmSeries::detractors, 24, 0) + one.run(0, 0).firm(FirmSeries::promoters, 24, 0) > 0);
+    for (const auto order : {VertexOrder::as_generated, VertexOrder::random}) {
+      Scenario scenario = small_market();
+      scenario.network.kind = kind;
+      scenario.network.order = order;
+      scenario.simulation.replicates = 1;  // one replicate: its blocks are spread over the threads
+      const EnsembleResults one = run_ensemble(scenario, {1, {}});
+      const EnsembleResults two = run_ensemble(scenario, {2, {}});
+      const EnsembleResults three = run_ensemble(scenario, {3, {}});
+      CHECK(same_bits(one.run(0, 0), two.run(0, 0)));
+      CHECK(same_bits(one.run(0, 0), three.run(0, 0)));
+      CHECK(one.run(0, 0).firm(FirmSeries::detractors, 24, 0) + one.run(0, 0).firm(FirmSeries::promoters, 24, 0) > 0);
+    }
   }
+}
+
+TEST_CASE("threads spread through outboxes when few edges cross between them, atomically when many do", "[simulation][network]") {
+  Scenario scenario = small_market();
+  scenario.network.kind = NetworkKind::watts_strogatz;
+  scenario.network.order = VertexOrder::as_generated;
+  const Market ring = build_market(scenario);
+  scenario.network.order = VertexOrder::random;
+  const Market shuffled = build_market(scenario);
+  CHECK_FALSE(Simulation(scenario, ring, 0, 2).spreads_atomically());
+  CHECK(Simulation(scenario, shuffled, 0, 2).spreads_atomically());
+  CHECK_FALSE(Simulation(scenario, shuffled, 0, 1).spreads_atomically());  // one thread adds alone
 }
 
 TEST_CASE("progress is reported once per simulated quarter", "[simulation]") {
