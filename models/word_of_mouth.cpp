@@ -202,7 +202,7 @@ void spread_into(const SocialNetwork& network, const Audiences& audiences, std::
     }
     for (const std::uint32_t neighbour : network.neighbours_of(change.customer)) {
       if (elsewhere != nullptr && neighbour - begin >= size) {  // unsigned: below begin wraps around too
-        elsewhere->push_back({neighbour, to_prospects, to_customers});
+        elsewhere->push_back({neighbour, change.before, change.after});
         continue;
       }
       Total* heard = totals + 2 * static_cast<std::size_t>(neighbour);
@@ -213,14 +213,16 @@ void spread_into(const SocialNetwork& network, const Audiences& audiences, std::
 }
 
 template <class Total>
-void apply_into(std::span<const VoiceAddition> additions, CustomerRange owned, Total* totals) {
+void apply_into(const Audiences& audiences, std::span<const VoiceAddition> additions, CustomerRange owned, Total* totals) {
   const auto begin = static_cast<std::uint64_t>(owned.begin);
   const auto size = static_cast<std::uint64_t>(owned.end - owned.begin);
   for (const VoiceAddition& addition : additions) {
     if (addition.customer - begin >= size) continue;
     Total* heard = totals + 2 * static_cast<std::size_t>(addition.customer);
-    add_to(heard[NeighbourTotals::kProspects], addition.to_prospects);
-    add_to(heard[NeighbourTotals::kCustomers], addition.to_customers);
+    add_to(heard[NeighbourTotals::kProspects],
+           std::int64_t{audiences.prospects.fixed[addition.after]} - audiences.prospects.fixed[addition.before]);
+    add_to(heard[NeighbourTotals::kCustomers],
+           std::int64_t{audiences.customers.fixed[addition.after]} - audiences.customers.fixed[addition.before]);
   }
 }
 
@@ -233,9 +235,10 @@ void spread_voice_changes(const SocialNetwork& network, const Audiences& audienc
   if (!totals.wide.empty()) spread_into(network, audiences, changes, owned, elsewhere, atomic, totals.wide.data());
 }
 
-void apply_voice_additions(std::span<const VoiceAddition> additions, CustomerRange owned, NeighbourTotals& totals) {
-  if (!totals.narrow.empty()) apply_into(additions, owned, totals.narrow.data());
-  if (!totals.wide.empty()) apply_into(additions, owned, totals.wide.data());
+void apply_voice_additions(const Audiences& audiences, std::span<const VoiceAddition> additions, CustomerRange owned,
+                           NeighbourTotals& totals) {
+  if (!totals.narrow.empty()) apply_into(audiences, additions, owned, totals.narrow.data());
+  if (!totals.wide.empty()) apply_into(audiences, additions, owned, totals.wide.data());
 }
 
 }  // namespace fulcrum

@@ -127,11 +127,12 @@ struct NeighbourTotals {
   }
 };
 
-// What a change adds to one customer's totals, kept for the thread that owns that customer.
+// A neighbour's voice change that `customer` hears, kept for the thread that owns that customer (8
+// bytes: the owner works out the difference from the audiences' tables itself).
 struct VoiceAddition {
   std::uint32_t customer;
-  std::int64_t to_prospects;
-  std::int64_t to_customers;
+  std::uint8_t before;
+  std::uint8_t after;
 };
 
 // Adds each change's difference to the totals of the changed customers' neighbours: in place for the
@@ -146,7 +147,8 @@ void spread_voice_changes(const SocialNetwork& network, const Audiences& audienc
                           CustomerRange owned, std::vector<VoiceAddition>* elsewhere, NeighbourTotals& totals,
                           bool atomic = false);
 // Adds those of `additions` that fall in `owned`.
-void apply_voice_additions(std::span<const VoiceAddition> additions, CustomerRange owned, NeighbourTotals& totals);
+void apply_voice_additions(const Audiences& audiences, std::span<const VoiceAddition> additions, CustomerRange owned,
+                           NeighbourTotals& totals);
 
 // What one audience hears this step: every customer's voice key, read through the audience's table,
 // or, kept up to date, each customer's neighbours' total (then exact: see NeighbourTotals).

@@ -87,7 +87,14 @@ class Simulation {
   // Each block's prospects listed with their adoption draws, kept so that their room is reused.
   std::vector<ProspectDraws> prospects_;
   bool spread_atomically_ = false;  // spread_atomically(), worked out once
+  // Each thread's run of voice changes to spread and its outbox (spread()), kept for their room.
+  std::vector<std::vector<VoiceChange>> spread_runs_;
+  std::vector<std::vector<VoiceAddition>> outboxes_;
 };
+
+// Whether threads spread voice changes more cheaply with atomic additions than through outboxes, when
+// `crossing_share` of the edges go from one thread's customers to another's among `population`.
+[[nodiscard]] bool spreading_atomically_is_cheaper(double crossing_share, std::int64_t population);
 
 struct RunOptions {
   int threads = 1;

@@ -180,11 +180,16 @@ TEST_CASE("voice changes spread by owners with outboxes give the totals one spre
     }
     for (std::size_t owner = 0; owner < 3; ++owner) {
       for (std::size_t sender = 0; sender < 3; ++sender) {
-        if (sender != owner) apply_voice_additions(outboxes[sender], {cuts[owner], cuts[owner + 1]}, split);
+        if (sender != owner) apply_voice_additions(audiences, outboxes[sender], {cuts[owner], cuts[owner + 1]}, split);
       }
     }
     REQUIRE(split.narrow == one.narrow);
     REQUIRE(split.wide == one.wide);
+    NeighbourTotals atomically;  // with atomic additions (as when threads share the totals)
+    start(atomically);
+    spread_voice_changes(network, audiences, changes, {0, 0}, nullptr, atomically, true);
+    REQUIRE(atomically.narrow == one.narrow);
+    REQUIRE(atomically.wide == one.wide);
     const TotalsView heard = one.heard_by(NeighbourTotals::kCustomers);
     for (std::int64_t v = 0; v < n; ++v) {
       std::int64_t to_customers = 0;
