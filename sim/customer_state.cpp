@@ -25,8 +25,10 @@ std::size_t list_scalar(const std::uint8_t* status, std::uint32_t first, std::si
 #if defined(__x86_64__)
 // GCC 12's AVX-512 headers build some vectors from a self-initialised register, which its own
 // -Wmaybe-uninitialized then reports in every caller: a known false positive of the header.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 // Sixteen statuses at a time: widened to 32-bit lanes, compared, and the matching customers' numbers
 // stored side by side (compress).
 __attribute__((target("avx512f"))) std::size_t list_avx512(const std::uint8_t* status, std::uint32_t first,
@@ -46,7 +48,9 @@ __attribute__((target("avx512f"))) std::size_t list_avx512(const std::uint8_t* s
   }
   return listed + list_scalar(status + i, first + static_cast<std::uint32_t>(i), count - i, wanted, list + listed);
 }
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 #endif
 
 ListKernel pick_list_kernel() {

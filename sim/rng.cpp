@@ -76,14 +76,18 @@ FULCRUM_PHILOX_LANES(philox_avx2, __attribute__((target("avx2"))), __m256i, 8, F
                      _mm256_and_si256, _mm256_or_si256, _mm256_xor_si256)
 // GCC 12's AVX-512 headers build broadcasts from a self-initialised register, which its own
 // -Wmaybe-uninitialized then reports in every caller: a known false positive of the header.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #define FULCRUM_LOAD512(p) _mm512_loadu_si512(p)
 #define FULCRUM_STORE512(p, v) _mm512_store_si512(p, v)
 FULCRUM_PHILOX_LANES(philox_avx512, __attribute__((target("avx512f"))), __m512i, 16, FULCRUM_LOAD512, FULCRUM_STORE512,
                      _mm512_set1_epi32, _mm512_set1_epi64, _mm512_mul_epu32, _mm512_srli_epi64, _mm512_slli_epi64,
                      _mm512_and_si512, _mm512_or_si512, _mm512_xor_si512)
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 
 #endif
 
