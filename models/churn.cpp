@@ -52,10 +52,7 @@ void churn_active(CustomerState& customers, std::span<const std::uint32_t> activ
   }
   DrawWords batch;
   for (std::size_t position = 0; position < active.size(); ++position) {
-    const std::size_t j = position % DrawWords::kCapacity;
-    if (j == 0) {
-      draws.words_of(active.subspan(position, std::min(DrawWords::kCapacity, active.size() - position)), 0, batch);
-    }
+    const std::size_t j = draws.words_at(active, position, 0, batch);
     const std::uint32_t i = active[position];
     const double life_draw = CustomerDraws::to_uniform(batch.word[0][j]);
     const double churn_draw = CustomerDraws::to_uniform(batch.word[1][j]);

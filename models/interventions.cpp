@@ -4,8 +4,8 @@ namespace fulcrum {
 
 float category_floor(NpsCategory category) {
   switch (category) {
-    case NpsCategory::promoter: return 8.5f;
-    case NpsCategory::passive: return 6.5f;
+    case NpsCategory::promoter: return static_cast<float>(kPromoterFrom);
+    case NpsCategory::passive: return static_cast<float>(kDetractorBelow);
     case NpsCategory::detractor: return 0.0f;
   }
   return 0.0f;

@@ -38,8 +38,7 @@ void issues_of(CustomerState& customers, std::span<const std::uint32_t> active, 
   const bool any_issues = std::any_of(issue_rate.begin(), issue_rate.end(), [](double rate) { return rate > 0; });
   DrawWords batch;
   for (std::size_t k = 0; k < active.size(); ++k) {
-    const std::size_t j = k % DrawWords::kCapacity;
-    if (any_issues && j == 0) draws.words_of(active.subspan(k, std::min(DrawWords::kCapacity, active.size() - k)), 0, batch);
+    const std::size_t j = any_issues ? draws.words_at(active, k, 0, batch) : 0;  // no draws where no issue can arise
     const std::uint32_t i = active[k];
     const double rate = issue_rate[static_cast<std::size_t>(customers.firm[i])];
     const std::uint8_t count = rate > 0 ? poisson_by_inversion(rate, CustomerDraws::to_uniform(batch.word[0][j])) : 0;

@@ -153,6 +153,11 @@ void NeighbourTotals::keep(std::size_t population, const Audiences& audiences) {
 
 namespace {
 
+// What a change of one voice from key `before` to `after` does to the total an audience hears.
+inline std::int64_t voice_difference(const Audience& audience, std::uint8_t before, std::uint8_t after) {
+  return std::int64_t{audience.fixed[after]} - audience.fixed[before];
+}
+
 // total += difference, in unsigned arithmetic: a difference of two voices may not fit the total's type,
 // but every total itself does (it is a sum of neighbours' current voices), and modular arithmetic
 // lands on it exactly.
@@ -188,10 +193,8 @@ void spread_into(const SocialNetwork& network, const Audiences& audiences, std::
       }
     }
     const VoiceChange& change = changes[k];
-    const std::int64_t to_prospects =
-        std::int64_t{audiences.prospects.fixed[change.after]} - audiences.prospects.fixed[change.before];
-    const std::int64_t to_customers =
-        std::int64_t{audiences.customers.fixed[change.after]} - audiences.customers.fixed[change.before];
+    const std::int64_t to_prospects = voice_difference(audiences.prospects, change.before, change.after);
+    const std::int64_t to_customers = voice_difference(audiences.customers, change.before, change.after);
     if (atomic) {
       for (const std::uint32_t neighbour : network.neighbours_of(change.customer)) {
         Total* heard = totals + 2 * static_cast<std::size_t>(neighbour);
@@ -219,10 +222,8 @@ void apply_into(const Audiences& audiences, std::span<const VoiceAddition> addit
   for (const VoiceAddition& addition : additions) {
     if (addition.customer - begin >= size) continue;
     Total* heard = totals + 2 * static_cast<std::size_t>(addition.customer);
-    add_to(heard[NeighbourTotals::kProspects],
-           std::int64_t{audiences.prospects.fixed[addition.after]} - audiences.prospects.fixed[addition.before]);
-    add_to(heard[NeighbourTotals::kCustomers],
-           std::int64_t{audiences.customers.fixed[addition.after]} - audiences.customers.fixed[addition.before]);
+    add_to(heard[NeighbourTotals::kProspects], voice_difference(audiences.prospects, addition.before, addition.after));
+    add_to(heard[NeighbourTotals::kCustomers], voice_difference(audiences.customers, addition.before, addition.after));
   }
 }
 

@@ -21,10 +21,22 @@ enum class NpsCategory : std::uint8_t { detractor, passive, promoter };
 // 9-10, passives 7-8, detractors 0-6 (Reichheld 2003).
 // Rounding half away from zero, round(s) >= 9 is s >= 8.5 and round(s) <= 6 is s < 6.5: two
 // comparisons instead of a call to round() in the hottest loops (NaN is a passive either way).
+constexpr double kPromoterFrom = 8.5;
+constexpr double kDetractorBelow = 6.5;
 inline NpsCategory nps_category(double satisfaction) {
-  if (satisfaction >= 8.5) return NpsCategory::promoter;
-  if (satisfaction < 6.5) return NpsCategory::detractor;
+  if (satisfaction >= kPromoterFrom) return NpsCategory::promoter;
+  if (satisfaction < kDetractorBelow) return NpsCategory::detractor;
   return NpsCategory::passive;
+}
+
+// The same category as a number, detractor 0, passive 1, promoter 2 (NpsCategory's values), worked out
+// without a branch for passes where categories are mixed at random: one up from passive for a
+// promoter, one down for a detractor (NaN is neither: a passive).
+// In the satisfaction's own type (the thresholds are exact in float too).
+template <class Real>
+inline unsigned nps_index(Real satisfaction) {
+  return 1U + (satisfaction >= static_cast<Real>(kPromoterFrom) ? 1U : 0U) -
+         (satisfaction < static_cast<Real>(kDetractorBelow) ? 1U : 0U);
 }
 
 // What one customer's word does to a neighbour, in units of one adopter's plain exposure.
@@ -41,10 +53,7 @@ Voice voice_of(std::uint8_t status, double satisfaction, const WordOfMouthParame
 constexpr std::size_t kVoiceKeys = 9;
 
 inline std::uint8_t voice_key(std::uint8_t status, float satisfaction) {
-  // nps_category's thresholds as arithmetic, not branches: passive 1, one up for a promoter, one down
-  // for a detractor (NaN is neither: a passive).
-  const unsigned category = 1U + (satisfaction >= 8.5f ? 1U : 0U) - (satisfaction < 6.5f ? 1U : 0U);
-  return static_cast<std::uint8_t>(status * 3U + category);
+  return static_cast<std::uint8_t>(status * 3U + nps_index(satisfaction));
 }
 
 // The voices, by key.
@@ -110,6 +119,11 @@ void update_voice_keys(const CustomerState& customers, std::span<const std::uint
 struct TotalsView {
   const std::int32_t* narrow = nullptr;  // [2 * customer], when kept in 32 bits
   const std::int64_t* wide = nullptr;    // [2 * customer], when kept in 64 bits
+  [[nodiscard]] bool kept() const { return narrow != nullptr || wide != nullptr; }
+  // Where total `index` (2 * customer) of whichever is kept is.
+  [[nodiscard]] const void* address(std::size_t index) const {
+    return narrow != nullptr ? static_cast<const void*>(narrow + index) : static_cast<const void*>(wide + index);
+  }
 };
 struct NeighbourTotals {
   // [2 * customer]: heard as a prospect; [2 * customer + 1]: as a customer. Side by side, so that one
@@ -163,13 +177,12 @@ struct Hearing {
   // whom it will visit next calls this some customers ahead, to overlap their cache misses.
   void prefetch(std::int64_t customer) const {
     if (network.mean_field || customer >= network.vertices) return;
-    if (neighbour_totals.narrow == nullptr && neighbour_totals.wide == nullptr) {  // the gather reads the neighbour list
+    if (!neighbour_totals.kept()) {  // the gather reads the neighbour list
       network.prefetch_neighbours(customer);
       return;
     }
     fulcrum::prefetch(network.offsets.data() + customer);
-    if (neighbour_totals.narrow != nullptr) fulcrum::prefetch(neighbour_totals.narrow + 2 * customer);
-    if (neighbour_totals.wide != nullptr) fulcrum::prefetch(neighbour_totals.wide + 2 * customer);
+    fulcrum::prefetch(neighbour_totals.address(2 * static_cast<std::size_t>(customer)));
   }
 };
 

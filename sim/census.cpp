@@ -51,13 +51,10 @@ void census_of(const CustomerState& customers, const BlockStatus& block, Census&
     cell.expectation_sum += customers.expectation[i];
     cell.trust_sum += customers.trust[i];
     cell.reference_price_sum += customers.reference_price[i];
-    // Counted without a branch (categories are mixed at random along the list); the same categories
-    // as nps_category, NaN a passive.
-    const bool promoter = satisfaction >= 8.5f;
-    const bool detractor = satisfaction < 6.5f;
-    cell.promoters += promoter ? 1 : 0;
-    cell.detractors += detractor ? 1 : 0;
-    cell.passives += promoter || detractor ? 0 : 1;
+    const unsigned category = nps_index(satisfaction);  // without a branch: categories are mixed at random
+    cell.detractors += category == 0 ? 1 : 0;
+    cell.passives += category == 1 ? 1 : 0;
+    cell.promoters += category == 2 ? 1 : 0;
     const auto bin = std::min(kSatisfactionBins - 1,
                               static_cast<std::size_t>(std::max(0.0f, satisfaction) * (kSatisfactionBins / 10.0f)));
     ++census.satisfaction_histogram[firm * kSatisfactionBins + bin];

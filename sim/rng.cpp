@@ -10,11 +10,6 @@
 namespace fulcrum {
 namespace {
 
-constexpr std::uint32_t kMultiplier0 = 0xD2511F53U;
-constexpr std::uint32_t kMultiplier1 = 0xCD9E8D57U;
-constexpr std::uint32_t kWeyl0 = 0x9E3779B9U;
-constexpr std::uint32_t kWeyl1 = 0xBB67AE85U;
-
 void philox_words_scalar(const std::uint32_t* customers, std::size_t count, std::uint32_t group, Philox4x32::Key key,
                          DrawWords& out) {
   for (std::size_t j = 0; j < count; ++j) {
@@ -27,42 +22,42 @@ void philox_words_scalar(const std::uint32_t* customers, std::size_t count, std:
 // One Philox round on a vector of counters, lanes side by side (a register per counter word). The
 // 32 x 32 -> 64-bit products come from the even lanes and, shifted down, from the odd lanes.
 #define FULCRUM_PHILOX_LANES(NAME, TARGET, V, LANES, LOAD, STORE, SET1, SET1_64, MUL, SRL, SLL, AND, OR, XOR)          \
-  TARGET void NAME(const std::uint32_t* customers, std::size_t count, std::uint32_t group, Philox4x32::Key key,      \
-                   DrawWords& out) {                                                                                \
-    const V multiplier0 = SET1(static_cast<int>(kMultiplier0));                                                     \
-    const V multiplier1 = SET1(static_cast<int>(kMultiplier1));                                                     \
-    const V low = SET1_64(0xFFFFFFFFLL);                                                                            \
-    const V high = SET1_64(static_cast<long long>(0xFFFFFFFF00000000ULL));                                          \
-    for (std::size_t j = 0; j < count; j += (LANES)) {                                                              \
-      V c0 = LOAD(customers + j);                                                                                   \
-      V c1 = SET1(0);                                                                                               \
-      V c2 = SET1(static_cast<int>(group));                                                                         \
-      V c3 = SET1(0);                                                                                               \
-      std::uint32_t k0 = key[0];                                                                                    \
-      std::uint32_t k1 = key[1];                                                                                    \
-      for (int round = 0; round < 10; ++round) {                                                                    \
-        if (round > 0) {                                                                                            \
-          k0 += kWeyl0;                                                                                             \
-          k1 += kWeyl1;                                                                                             \
-        }                                                                                                           \
-        const V even0 = MUL(c0, multiplier0);                                                                       \
-        const V odd0 = MUL(SRL(c0, 32), multiplier0);                                                               \
-        const V even1 = MUL(c2, multiplier1);                                                                       \
-        const V odd1 = MUL(SRL(c2, 32), multiplier1);                                                               \
-        const V high0 = OR(SRL(even0, 32), AND(odd0, high));                                                        \
-        const V low0 = OR(AND(even0, low), SLL(odd0, 32));                                                          \
-        const V high1 = OR(SRL(even1, 32), AND(odd1, high));                                                        \
-        const V low1 = OR(AND(even1, low), SLL(odd1, 32));                                                          \
-        c0 = XOR(XOR(high1, c1), SET1(static_cast<int>(k0)));                                                       \
-        c1 = low1;                                                                                                  \
-        c2 = XOR(XOR(high0, c3), SET1(static_cast<int>(k1)));                                                       \
-        c3 = low0;                                                                                                  \
-      }                                                                                                             \
-      STORE(out.word[0].data() + j, c0);                                                                            \
-      STORE(out.word[1].data() + j, c1);                                                                            \
-      STORE(out.word[2].data() + j, c2);                                                                            \
-      STORE(out.word[3].data() + j, c3);                                                                            \
-    }                                                                                                               \
+  TARGET void NAME(const std::uint32_t* customers, std::size_t count, std::uint32_t group, Philox4x32::Key key,        \
+                   DrawWords& out) {                                                                                   \
+    const V multiplier0 = SET1(static_cast<int>(Philox4x32::kMultiplier0));                                            \
+    const V multiplier1 = SET1(static_cast<int>(Philox4x32::kMultiplier1));                                            \
+    const V low = SET1_64(0xFFFFFFFFLL);                                                                               \
+    const V high = SET1_64(static_cast<long long>(0xFFFFFFFF00000000ULL));                                             \
+    for (std::size_t j = 0; j < count; j += (LANES)) {                                                                 \
+      V c0 = LOAD(customers + j);                                                                                      \
+      V c1 = SET1(0);                                                                                                  \
+      V c2 = SET1(static_cast<int>(group));                                                                            \
+      V c3 = SET1(0);                                                                                                  \
+      std::uint32_t k0 = key[0];                                                                                       \
+      std::uint32_t k1 = key[1];                                                                                       \
+      for (int round = 0; round < 10; ++round) {                                                                       \
+        if (round > 0) {                                                                                               \
+          k0 += Philox4x32::kWeyl0;                                                                                    \
+          k1 += Philox4x32::kWeyl1;                                                                                    \
+        }                                                                                                              \
+        const V even0 = MUL(c0, multiplier0);                                                                          \
+        const V odd0 = MUL(SRL(c0, 32), multiplier0);                                                                  \
+        const V even1 = MUL(c2, multiplier1);                                                                          \
+        const V odd1 = MUL(SRL(c2, 32), multiplier1);                                                                  \
+        const V high0 = OR(SRL(even0, 32), AND(odd0, high));                                                           \
+        const V low0 = OR(AND(even0, low), SLL(odd0, 32));                                                             \
+        const V high1 = OR(SRL(even1, 32), AND(odd1, high));                                                           \
+        const V low1 = OR(AND(even1, low), SLL(odd1, 32));                                                             \
+        c0 = XOR(XOR(high1, c1), SET1(static_cast<int>(k0)));                                                          \
+        c1 = low1;                                                                                                     \
+        c2 = XOR(XOR(high0, c3), SET1(static_cast<int>(k1)));                                                          \
+        c3 = low0;                                                                                                     \
+      }                                                                                                                \
+      STORE(out.word[0].data() + j, c0);                                                                               \
+      STORE(out.word[1].data() + j, c1);                                                                               \
+      STORE(out.word[2].data() + j, c2);                                                                               \
+      STORE(out.word[3].data() + j, c3);                                                                               \
+    }                                                                                                                  \
   }
 
 #define FULCRUM_LOAD128(p) _mm_loadu_si128(reinterpret_cast<const __m128i*>(p))

@@ -5,6 +5,7 @@
 // Philox4x32-10: customer c's draws are a function of (seed, replicate, purpose, quarter, c) alone, so
 // they cost nothing for customers that need none, and no stream has to be seeded per block. Neither
 // depends on which thread runs a block: results are bit-identical for any thread count.
+#include <algorithm>
 #include <array>
 #include <boost/random/mersenne_twister.hpp>
 #include <boost/random/seed_seq.hpp>
@@ -82,14 +83,19 @@ struct Philox4x32 {
   using Counter = std::array<std::uint32_t, 4>;
   using Key = std::array<std::uint32_t, 2>;
 
+  static constexpr std::uint32_t kMultiplier0 = 0xD2511F53U;
+  static constexpr std::uint32_t kMultiplier1 = 0xCD9E8D57U;
+  static constexpr std::uint32_t kWeyl0 = 0x9E3779B9U;  // the golden ratio and sqrt(3) - 1 as Weyl increments
+  static constexpr std::uint32_t kWeyl1 = 0xBB67AE85U;
+
   static constexpr Counter generate(Counter counter, Key key) {
     for (int round = 0; round < 10; ++round) {
       if (round > 0) {
-        key[0] += 0x9E3779B9U;  // the golden ratio and sqrt(3) - 1 as Weyl increments
-        key[1] += 0xBB67AE85U;
+        key[0] += kWeyl0;
+        key[1] += kWeyl1;
       }
-      const std::uint64_t product0 = std::uint64_t{0xD2511F53U} * counter[0];
-      const std::uint64_t product1 = std::uint64_t{0xCD9E8D57U} * counter[2];
+      const std::uint64_t product0 = std::uint64_t{kMultiplier0} * counter[0];
+      const std::uint64_t product1 = std::uint64_t{kMultiplier1} * counter[2];
       counter = {static_cast<std::uint32_t>(product1 >> 32) ^ counter[1] ^ key[0], static_cast<std::uint32_t>(product1),
                  static_cast<std::uint32_t>(product0 >> 32) ^ counter[3] ^ key[1], static_cast<std::uint32_t>(product0)};
     }
@@ -136,6 +142,14 @@ class CustomerDraws {
   // The same words for a list of customers at once (at most DrawWords::kCapacity).
   void words_of(std::span<const std::uint32_t> customers, std::uint32_t group, DrawWords& out) const {
     philox_words(customers.data(), customers.size(), group, key_, out);
+  }
+  // For a pass along `customers`: where in `batch` the words of customers[position] are. When
+  // `position` starts a chunk of DrawWords::kCapacity customers, `batch` is first filled with its words.
+  std::size_t words_at(std::span<const std::uint32_t> customers, std::size_t position, std::uint32_t group,
+                       DrawWords& batch) const {
+    const std::size_t j = position % DrawWords::kCapacity;
+    if (j == 0) words_of(customers.subspan(position, std::min(DrawWords::kCapacity, customers.size() - position)), group, batch);
+    return j;
   }
   static constexpr double to_uniform(std::uint32_t word) { return word * 0x1p-32; }
 

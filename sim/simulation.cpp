@@ -174,8 +174,7 @@ void Simulation::listen_to(const std::vector<std::vector<std::uint32_t>>& change
   spread(changes);
 }
 
-CustomerRange Simulation::owned_by(int thread) const {
-  const int threads = std::max(1, world_.threads);
+CustomerRange Simulation::owned_by(int thread, int threads) const {
   const auto blocks = static_cast<std::size_t>(world_.blocks());
   const Eigen::Index population = world_.customers.size();
   const auto first = static_cast<Eigen::Index>(blocks * static_cast<std::size_t>(thread) / static_cast<std::size_t>(threads));
@@ -200,12 +199,13 @@ bool Simulation::spread_atomically() const {
   const SocialNetwork& network = world_.market->network;
   const int threads = std::max(1, world_.threads);
   if (threads == 1 || network.mean_field || network.neighbours.empty()) return false;
+  if (!spreading_atomically_is_cheaper(1.0, network.vertices)) return false;  // however many edges cross
   // One customer in 16 is enough to tell a few per cent from many tens.
   constexpr std::int64_t kSampleStride = 16;
   std::uint64_t crossing = 0;
   std::uint64_t edges = 0;
   for (int thread = 0; thread < threads; ++thread) {
-    const CustomerRange owned = owned_by(thread);
+    const CustomerRange owned = owned_by(thread, threads);
     const auto begin = static_cast<std::uint64_t>(owned.begin);
     const auto size = static_cast<std::uint64_t>(owned.end - owned.begin);
     for (Eigen::Index v = owned.begin; v < owned.end; v += kSampleStride) {
@@ -239,7 +239,7 @@ void Simulation::spread(const std::vector<std::vector<VoiceChange>>& changes) {
   {
 #pragma omp for schedule(static)
     for (int thread = 0; thread < threads; ++thread) {
-      const CustomerRange owned = threads == 1 ? CustomerRange{0, world_.customers.size()} : owned_by(thread);
+      const CustomerRange owned = owned_by(thread, threads);
       std::vector<VoiceChange>& run = spread_runs_[static_cast<std::size_t>(thread)];
       std::vector<VoiceAddition>& outbox = outboxes_[static_cast<std::size_t>(thread)];
       run.clear();
@@ -256,7 +256,7 @@ void Simulation::spread(const std::vector<std::vector<VoiceChange>>& changes) {
     for (int thread = 0; thread < threads; ++thread) {
       for (int sender = 0; outboxes_used && sender < threads; ++sender) {
         if (sender == thread) continue;
-        apply_voice_additions(world_.audiences, outboxes_[static_cast<std::size_t>(sender)], owned_by(thread),
+        apply_voice_additions(world_.audiences, outboxes_[static_cast<std::size_t>(sender)], owned_by(thread, threads),
                               world_.neighbour_totals);
       }
     }

@@ -48,8 +48,9 @@ class Simulation {
   [[nodiscard]] bool incremental() const;
   void listen_to(const std::vector<std::vector<std::uint32_t>>& changed);
   void spread(const std::vector<std::vector<VoiceChange>>& changes);
-  // The customers whose neighbour totals thread `thread` owns while spreading: its run of blocks.
-  [[nodiscard]] CustomerRange owned_by(int thread) const;
+  // The customers whose neighbour totals thread `thread` of `threads` owns while spreading: its run of
+  // blocks.
+  [[nodiscard]] CustomerRange owned_by(int thread, int threads) const;
   // Whether spreading with atomic additions is cheaper than through outboxes, from how many edges
   // cross from one thread's customers to another's.
   [[nodiscard]] bool spread_atomically() const;
