@@ -6,13 +6,16 @@
 #include <cmath>
 #include <limits>
 
+#include "sim/lanes.hpp"
+#include "sim/lanes_avx512.hpp"
+#include "sim/simd.hpp"
+
 namespace fulcrum {
 
 double churn_hazard(double base_propensity, double satisfaction, double trust, const ChurnParameters& churn,
                     const CustomerParameters& customers) {
-  const double exponent = churn.satisfaction_sensitivity * (customers.satisfaction_baseline - satisfaction) +
-                          churn.trust_sensitivity * (customers.trust_initial - trust);
-  return std::min(1.0, base_propensity * std::exp(exponent));
+  return churn_hazard(base_propensity, satisfaction, trust, churn.satisfaction_sensitivity, churn.trust_sensitivity,
+                      customers.satisfaction_baseline, customers.trust_initial);
 }
 
 void draw_base_propensities(CustomerState& customers, CustomerRange range, std::span<const Segment> segments,
@@ -36,22 +39,115 @@ void churn_block(CustomerState& customers, CustomerRange range, const ChurnConte
   churn_active(customers, block.active, context, draws, tallies);
 }
 
+namespace {
+
+// The hazard every active customer has before rivals, incentives and closures (its satisfaction and
+// trust, its firm's customer success and lock-in), in that order of operations; `cell` gives each
+// parameter as Real lanes.
+template <class Real, class Cell>
+[[gnu::always_inline]] inline Real own_hazard(Real base_propensity, Real satisfaction, Real trust, Cell cell) {
+  return cell(&HazardCell::success_multiplier) *
+         churn_hazard(base_propensity, satisfaction, trust, cell(&HazardCell::satisfaction_sensitivity),
+                      cell(&HazardCell::trust_sensitivity), cell(&HazardCell::satisfaction_baseline),
+                      cell(&HazardCell::trust_initial)) *
+         cell(&HazardCell::lock_in);
+}
+
+// The hazards of the customers `listed`, into `hazards`.
+using HazardKernel = void (*)(const CustomerState& customers, std::span<const std::uint32_t> listed,
+                              std::span<const HazardCell> cells, std::size_t segments, double* hazards);
+
+void own_hazards_scalar(const CustomerState& customers, std::span<const std::uint32_t> listed,
+                        std::span<const HazardCell> cells, std::size_t segments, double* hazards) {
+  for (std::size_t k = 0; k < listed.size(); ++k) {
+    const std::uint32_t i = listed[k];
+    const HazardCell& cell = cells[tally_cell(customers.firm[i], customers.segment[i], segments)];
+    hazards[k] = own_hazard<double>(customers.base_churn_propensity[i], customers.satisfaction[i], customers.trust[i],
+                                    ScalarRow<HazardCell>{cell});
+  }
+}
+
+#if defined(__x86_64__)
+FULCRUM_AVX512_BEGIN
+FULCRUM_AVX512_KERNEL void own_hazards_avx512(const CustomerState& customers, std::span<const std::uint32_t> listed,
+                                              std::span<const HazardCell> cells, std::size_t segments, double* hazards) {
+  constexpr std::size_t kLanes = 8;
+  std::size_t k = 0;
+  for (; k + kLanes <= listed.size(); k += kLanes) {
+    alignas(32) std::int32_t cell_of[kLanes];
+    bool uniform = true;
+    for (std::size_t lane = 0; lane < kLanes; ++lane) {
+      const std::uint32_t i = listed[k + lane];
+      cell_of[lane] = static_cast<std::int32_t>(tally_cell(customers.firm[i], customers.segment[i], segments));
+      uniform &= cell_of[lane] == cell_of[0];
+    }
+    const __m256i index = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(listed.data() + k));
+    const Doubles8 base = gather_column(customers.base_churn_propensity.data(), index);
+    const Doubles8 satisfaction = gather_column(customers.satisfaction.data(), index);
+    const Doubles8 trust = gather_column(customers.trust.data(), index);
+    if (uniform) {
+      store_lanes(hazards + k, own_hazard(base, satisfaction, trust,
+                                          BroadcastRow<HazardCell>{cells[static_cast<std::size_t>(cell_of[0])]}));
+      continue;
+    }
+    // Mixed cells: each lane's parameters gathered from its own cell.
+    store_lanes(hazards + k, own_hazard(base, satisfaction, trust,
+                                        GatheredRows<HazardCell>{cells.data(), cell_of}));
+  }
+  own_hazards_scalar(customers, listed.subspan(k), cells, segments, hazards + k);
+}
+FULCRUM_AVX512_END
+#endif
+
+HazardKernel hazard_kernel(ChurnKernel kernel) {
+#if defined(__x86_64__)
+  if (kernel == ChurnKernel::fastest && cpu_has_avx512()) return own_hazards_avx512;
+#endif
+  return own_hazards_scalar;
+}
+
+}  // namespace
+
+bool churn_kernel_supported(ChurnKernel kernel) { return kernel == ChurnKernel::scalar || cpu_has_avx512(); }
+
+std::vector<HazardCell> hazard_cells(const ChurnContext& context) {
+  const std::size_t segments = context.segments.size();
+  std::vector<HazardCell> cells(context.offers.size() * segments);
+  for (std::size_t k = 0; k < context.offers.size(); ++k) {
+    for (std::size_t s = 0; s < segments; ++s) {
+      const Segment& segment = context.segments[s];
+      cells[tally_cell(static_cast<std::int16_t>(k), static_cast<std::uint16_t>(s), segments)] = {
+          segment.churn.satisfaction_sensitivity, segment.churn.trust_sensitivity,
+          segment.customers.satisfaction_baseline, segment.customers.trust_initial, context.efforts[k].success_multiplier,
+          std::exp(-segment.churn.switching_cost_sensitivity * (segment.customers.switching_cost + context.offers[k].network_value))};
+    }
+  }
+  return cells;
+}
+
+void own_churn_hazards(const CustomerState& customers, std::span<const std::uint32_t> listed,
+                       std::span<const HazardCell> cells, std::size_t segments, std::span<double> hazards,
+                       ChurnKernel kernel) {
+  hazard_kernel(kernel)(customers, listed, cells, segments, hazards.data());
+}
+
 void churn_active(CustomerState& customers, std::span<const std::uint32_t> active, const ChurnContext& context,
-                  const CustomerDraws& draws, std::vector<FirmTally>& tallies) {
+                  const CustomerDraws& draws, std::vector<FirmTally>& tallies, ChurnKernel kernel) {
   const std::size_t segments = context.segments.size();
   const std::size_t firms = context.offers.size();
   std::vector<double> utilities(firms + 1);  // [0]: doing without; [1 + k]: switching to firm k
-  // Lock-in: leaving costs the switching cost and the network's value, which a customer cannot take
-  // along. The same for every customer of a segment and firm: one exp each, not one per customer.
-  std::vector<double> lock_in(segments * firms);
-  for (std::size_t s = 0; s < segments; ++s) {
-    for (std::size_t k = 0; k < firms; ++k) {
-      lock_in[s * firms + k] = std::exp(-context.segments[s].churn.switching_cost_sensitivity *
-                                        (context.segments[s].customers.switching_cost + context.offers[k].network_value));
-    }
-  }
+  const std::vector<HazardCell> cells = hazard_cells(context);
+  // The hazards are worked out a batch ahead of the decisions that use them: in vector lanes, with
+  // the batch's columns near in cache.
+  const HazardKernel own_hazards = hazard_kernel(kernel);
+  constexpr std::size_t kHazardBatch = 64;
+  std::array<double, kHazardBatch> hazards{};
   DrawWords batch;
   for (std::size_t position = 0; position < active.size(); ++position) {
+    if (position % kHazardBatch == 0) {
+      own_hazards(customers, active.subspan(position, std::min(kHazardBatch, active.size() - position)), cells, segments,
+                  hazards.data());
+    }
     const std::size_t j = draws.words_at(active, position, 0, batch);
     const std::uint32_t i = active[position];
     const double life_draw = CustomerDraws::to_uniform(batch.word[0][j]);
@@ -87,9 +183,7 @@ void churn_active(CustomerState& customers, std::span<const std::uint32_t> activ
       best_rival = std::max(best_rival, utilities[1 + k]);
     }
     const RetentionEffort& effort = context.efforts[own];
-    double hazard = effort.success_multiplier * churn_hazard(customers.base_churn_propensity[i], customers.satisfaction[i],
-                                                             customers.trust[i], segment.churn, parameters);
-    hazard *= lock_in[segment_index * firms + own];
+    double hazard = hazards[position % kHazardBatch];
     if (std::isfinite(best_rival) && best_rival > own_utility) {
       hazard = std::min(1.0, hazard * std::exp(context.market.competitor_sensitivity * (best_rival - own_utility)));
     }

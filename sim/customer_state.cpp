@@ -1,5 +1,7 @@
 #include "sim/customer_state.hpp"
 
+#include "sim/simd.hpp"
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -23,12 +25,7 @@ std::size_t list_scalar(const std::uint8_t* status, std::uint32_t first, std::si
 }
 
 #if defined(__x86_64__)
-// GCC 12's AVX-512 headers build some vectors from a self-initialised register, which its own
-// -Wmaybe-uninitialized then reports in every caller: a known false positive of the header.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
+FULCRUM_AVX512_BEGIN
 // Sixteen statuses at a time: widened to 32-bit lanes, compared, and the matching customers' numbers
 // stored side by side (compress).
 __attribute__((target("avx512f"))) std::size_t list_avx512(const std::uint8_t* status, std::uint32_t first,
@@ -48,15 +45,12 @@ __attribute__((target("avx512f"))) std::size_t list_avx512(const std::uint8_t* s
   }
   return listed + list_scalar(status + i, first + static_cast<std::uint32_t>(i), count - i, wanted, list + listed);
 }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+FULCRUM_AVX512_END
 #endif
 
 ListKernel pick_list_kernel() {
 #if defined(__x86_64__)
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f")) return list_avx512;
+  if (cpu_has_avx512()) return list_avx512;
 #endif
   return list_scalar;
 }

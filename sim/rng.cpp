@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "sim/simd.hpp"
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -69,20 +71,13 @@ FULCRUM_PHILOX_LANES(philox_sse2, , __m128i, 4, FULCRUM_LOAD128, FULCRUM_STORE12
 FULCRUM_PHILOX_LANES(philox_avx2, __attribute__((target("avx2"))), __m256i, 8, FULCRUM_LOAD256, FULCRUM_STORE256,
                      _mm256_set1_epi32, _mm256_set1_epi64x, _mm256_mul_epu32, _mm256_srli_epi64, _mm256_slli_epi64,
                      _mm256_and_si256, _mm256_or_si256, _mm256_xor_si256)
-// GCC 12's AVX-512 headers build broadcasts from a self-initialised register, which its own
-// -Wmaybe-uninitialized then reports in every caller: a known false positive of the header.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
+FULCRUM_AVX512_BEGIN
 #define FULCRUM_LOAD512(p) _mm512_loadu_si512(p)
 #define FULCRUM_STORE512(p, v) _mm512_store_si512(p, v)
 FULCRUM_PHILOX_LANES(philox_avx512, __attribute__((target("avx512f"))), __m512i, 16, FULCRUM_LOAD512, FULCRUM_STORE512,
                      _mm512_set1_epi32, _mm512_set1_epi64, _mm512_mul_epu32, _mm512_srli_epi64, _mm512_slli_epi64,
                      _mm512_and_si512, _mm512_or_si512, _mm512_xor_si512)
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+FULCRUM_AVX512_END
 
 #endif
 
@@ -110,10 +105,9 @@ PhiloxKernel fastest_kernel() {
 
 bool philox_kernel_supported(PhiloxKernel kind) {
 #if defined(__x86_64__)
-  __builtin_cpu_init();
   switch (kind) {
-    case PhiloxKernel::avx512: return __builtin_cpu_supports("avx512f");
-    case PhiloxKernel::avx2: return __builtin_cpu_supports("avx2");
+    case PhiloxKernel::avx512: return cpu_has_avx512();
+    case PhiloxKernel::avx2: return cpu_has_avx2();
     default: return true;  // every x86-64 has SSE2
   }
 #else

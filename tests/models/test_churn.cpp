@@ -1,5 +1,8 @@
+#include <boost/random/mersenne_twister.hpp>
+#include <boost/random/uniform_real_distribution.hpp>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "models/churn.hpp"
@@ -242,4 +245,72 @@ TEST_CASE("churners switch to a rival by logit choice, and a better rival pulls 
   const CustomerDraws fourth({9, 0, StreamPurpose::churn, 1, 0, 0});
   churn_block(stranded, {0, n}, market.context(), fourth, stranded_tallies);
   CHECK(stranded_tallies[0].churned == n);
+}
+
+TEST_CASE("the vector hazard kernel decides churn exactly as the scalar path, whatever the market", "[churn][lanes]") {
+  if (!churn_kernel_supported(ChurnKernel::fastest)) SUCCEED("no vector kernel on this CPU");
+  boost::random::mt19937 engine(21);
+  boost::random::uniform_real_distribution<double> uniform01(0.0, 1.0);
+  for (const bool uniform : {true, false}) {
+    std::vector<Segment> segments;
+    for (int s = 0; s < (uniform ? 1 : 3); ++s) {
+      CustomerParameters customers = calm_customers();
+      customers.life_event_rate = 0.05;
+      customers.satisfaction_baseline = 6.0 + 2.0 * uniform01(engine);
+      customers.switching_cost = uniform01(engine);
+      ChurnParameters churn = default_scenario().churn;
+      churn.satisfaction_sensitivity = 0.5 * uniform01(engine);
+      churn.trust_sensitivity = 3.0 * uniform01(engine);
+      churn.switching_cost_sensitivity = uniform01(engine);
+      segments.push_back({"segment", 1.0, customers, churn});
+    }
+    std::vector<RetentionEffort> efforts(uniform ? 1 : 3);
+    for (RetentionEffort& effort : efforts) effort.success_multiplier = 0.5 + uniform01(engine);
+    Market market(segments, efforts);
+    market.market.outside_option = 2.0;  // some churners switch
+    for (std::size_t f = 0; f < market.offers.size(); ++f) {
+      market.offers[f] = {4.0 + 3.0 * uniform01(engine), 8.0 + 6.0 * uniform01(engine), true, uniform01(engine)};
+    }
+    const Eigen::Index n = 4003;  // not a multiple of eight or of the batch
+    CustomerState customers(n);
+    for (Eigen::Index i = 0; i < n; ++i) {
+      customers.status[i] = uniform01(engine) < 0.7 ? customer_status::active : customer_status::lapsed;
+      customers.segment[i] = static_cast<std::uint16_t>(engine() % segments.size());
+      customers.firm[i] = static_cast<std::int16_t>(engine() % efforts.size());
+      customers.base_churn_propensity[i] = static_cast<float>(0.3 * uniform01(engine));
+      customers.satisfaction[i] = static_cast<float>(10.0 * uniform01(engine));
+      customers.trust[i] = static_cast<float>(uniform01(engine));
+      customers.reference_price[i] = static_cast<float>(20.0 * uniform01(engine));
+    }
+    BlockStatus block;
+    take_status(customers, {0, n}, block);
+    const CustomerDraws draws({5, 0, StreamPurpose::churn, 1, 0, 0});
+    const auto decide = [&](ChurnKernel kernel) {
+      CustomerState after = customers;
+      std::vector<FirmTally> tallies(segments.size() * efforts.size());
+      churn_active(after, block.active, market.context(), draws, tallies, kernel);
+      return std::pair{after, tallies};
+    };
+    // The hazards to the bit (decisions alone would hide a last-bit difference)...
+    const std::vector<HazardCell> cells = hazard_cells(market.context());
+    std::vector<double> fast_hazards(block.active.size());
+    std::vector<double> scalar_hazards(block.active.size());
+    own_churn_hazards(customers, block.active, cells, segments.size(), fast_hazards, ChurnKernel::fastest);
+    own_churn_hazards(customers, block.active, cells, segments.size(), scalar_hazards, ChurnKernel::scalar);
+    CHECK(std::memcmp(fast_hazards.data(), scalar_hazards.data(), sizeof(double) * fast_hazards.size()) == 0);
+    // ...and the decisions made with them.
+    const auto [fast, fast_tallies] = decide(ChurnKernel::fastest);
+    const auto [scalar, scalar_tallies] = decide(ChurnKernel::scalar);
+    INFO((uniform ? "one segment and firm" : "mixed segments and firms"));
+    CHECK((fast.status == scalar.status).all());
+    CHECK((fast.firm == scalar.firm).all());
+    std::int64_t churned = 0;
+    for (std::size_t cell = 0; cell < fast_tallies.size(); ++cell) {
+      CHECK(fast_tallies[cell].churned == scalar_tallies[cell].churned);
+      CHECK(fast_tallies[cell].switched_in == scalar_tallies[cell].switched_in);
+      churned += scalar_tallies[cell].churned;
+    }
+    CHECK(churned > 200);  // the decisions were not all the same way
+    CHECK(churned < static_cast<std::int64_t>(block.active.size()) - 200);
+  }
 }

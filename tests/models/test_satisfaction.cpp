@@ -1,9 +1,19 @@
+#include <bit>
+#include <boost/random/mersenne_twister.hpp>
+#include <boost/random/uniform_real_distribution.hpp>
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <string>
 
+#include "models/network.hpp"
 #include "models/perception.hpp"
 #include "models/satisfaction.hpp"
 #include "models/trust.hpp"
 #include "models/wallet.hpp"
+#include "models/word_of_mouth.hpp"
+#include "sim/lanes.hpp"
 #include "sim/parameters.hpp"
 
 using namespace fulcrum;
@@ -145,4 +155,149 @@ TEST_CASE("issues take from experience: unresolved ones more; resolved ones earn
   // Resolution earns trust back on top of the (smaller) surprise: served customers trust more.
   CHECK(served.trust[1] > ignored.trust[1]);
   CHECK(served.trust[1] == Approx(next_trust(0.5, -0.6, parameters) + 2 * 0.02));
+}
+
+TEST_CASE("the portable exp is within an ulp of the C library's and gives the same bits in vector lanes", "[wallet][lanes]") {
+  boost::random::mt19937 engine(11);
+  boost::random::uniform_real_distribution<double> wide(-760.0, 720.0);
+  boost::random::uniform_real_distribution<double> narrow(-3.0, 3.0);
+  double worst_ulps = 0;
+  for (int k = 0; k < 200000; ++k) {
+    const double x = k % 2 == 0 ? wide(engine) : narrow(engine);
+    const double ours = portable_exp(x);
+    const double theirs = std::exp(x);
+    if (theirs < std::numeric_limits<double>::min() || !std::isfinite(theirs)) {
+      // Subnormal or 0: within a few of the smallest subnormals; infinite: infinite.
+      if (std::isfinite(theirs)) REQUIRE(std::abs(ours - theirs) <= 1e-323);
+      else REQUIRE(ours == theirs);
+      continue;
+    }
+    worst_ulps = std::max(worst_ulps, std::abs(ours - theirs) / (std::nextafter(theirs, HUGE_VAL) - theirs));
+  }
+  CHECK(worst_ulps <= 1.0);
+  CHECK(portable_exp(0.0) == 1.0);
+  CHECK(portable_exp(-0.0) == 1.0);
+  CHECK(portable_exp(HUGE_VAL) == HUGE_VAL);
+  CHECK(portable_exp(-HUGE_VAL) == 0.0);
+  CHECK(std::isnan(portable_exp(std::nan(""))));
+  CHECK(portable_exp(1.0) == Approx(2.718281828459045).epsilon(1e-15));
+  // Eight at a time, lane for lane the scalar's bits.
+  Doubles8 lanes{-800.0, -2.5, -0.0, 1e-12, 0.7, 3.0, 709.7, 750.0};
+  const Doubles8 vector = portable_exp(lanes);
+  for (int lane = 0; lane < 8; ++lane) {
+    CHECK(std::bit_cast<std::uint64_t>(vector[lane]) == std::bit_cast<std::uint64_t>(portable_exp(lanes[lane])));
+  }
+}
+
+namespace {
+
+// A market of mixed segments, firms, issues and reference prices, for comparing the perception kernels.
+struct MixedMarket {
+  SocialNetwork network;
+  Audiences audiences;
+  NeighbourTotals totals;
+  std::vector<std::uint8_t> keys;
+  CustomerState customers;
+  std::vector<Segment> segments;
+  std::vector<Offer> offers;
+  BlockStatus block;
+
+  MixedMarket(std::int64_t n, bool uniform, std::uint32_t seed) : customers(n) {
+    boost::random::mt19937 engine(seed);
+    boost::random::uniform_real_distribution<double> uniform01(0.0, 1.0);
+    std::vector<Edge> edges;
+    for (std::int64_t e = 0; e < 5 * n; ++e) {
+      edges.push_back({static_cast<std::uint32_t>(engine() % n), static_cast<std::uint32_t>(engine() % n)});
+    }
+    network = network_from_edges(n, edges);
+    audiences = make_audiences(default_scenario().word_of_mouth, network);
+    keys.assign(static_cast<std::size_t>(n), voice_key(customer_status::prospect, 0.0f));
+    const std::size_t segment_count = uniform ? 1 : 3;
+    const std::size_t firm_count = uniform ? 1 : 2;
+    for (std::size_t s = 0; s < segment_count; ++s) {
+      CustomerParameters parameters = default_scenario().customers;
+      parameters.price_sensitivity = 0.5 + 3.0 * uniform01(engine);
+      parameters.satisfaction_gap_gain = 0.5 + uniform01(engine);
+      parameters.trust_asymmetry = 1.0 + 2.0 * uniform01(engine);
+      parameters.wallet_growth = 0.2 * uniform01(engine);
+      parameters.expectation_to_promise = 0.3 * uniform01(engine);
+      segments.push_back({"segment", 1.0, parameters, default_scenario().churn});
+    }
+    for (std::size_t f = 0; f < firm_count; ++f) {
+      offers.push_back({5.0 + 4.0 * uniform01(engine), 6.0 + 3.0 * uniform01(engine), 10.0 + 20.0 * uniform01(engine),
+                        uniform01(engine)});
+    }
+    for (std::int64_t i = 0; i < n; ++i) {
+      customers.status[i] = uniform01(engine) < 0.6 ? customer_status::active : customer_status::lapsed;
+      customers.segment[i] = static_cast<std::uint16_t>(engine() % segment_count);
+      customers.firm[i] = static_cast<std::int16_t>(engine() % firm_count);
+      customers.issues[i] = uniform01(engine) < 0.2 ? static_cast<std::uint8_t>(1 + engine() % 3) : 0;
+      customers.value_fit[i] = static_cast<float>(uniform01(engine) - 0.5);
+      customers.expectation[i] = static_cast<float>(10.0 * uniform01(engine));
+      customers.satisfaction[i] = static_cast<float>(10.0 * uniform01(engine));
+      customers.trust[i] = static_cast<float>(uniform01(engine));
+      customers.reference_price[i] = uniform01(engine) < 0.1 ? 0.0f : static_cast<float>(30.0 * uniform01(engine));
+      customers.spend[i] = static_cast<float>(1.0 + 4.0 * uniform01(engine));
+      keys[static_cast<std::size_t>(i)] = voice_key(customers.status[i], customers.satisfaction[i]);
+    }
+    totals.keep(static_cast<std::size_t>(n), audiences);
+    std::vector<VoiceChange> changes;
+    std::vector<std::uint8_t> silent(static_cast<std::size_t>(n), voice_key(customer_status::prospect, 0.0f));
+    update_voice_keys(customers, {0, n}, silent, changes);
+    spread_voice_changes(network, audiences, changes, {0, n}, nullptr, totals);
+    take_status(customers, {0, n}, block);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the vector perception kernel gives the scalar path's bits, whatever the market", "[perception][lanes]") {
+  if (!perception_kernel_supported(PerceptionKernel::fastest)) SUCCEED("no vector kernel on this CPU");
+  for (const bool uniform : {true, false}) {
+    for (const std::string hearing_kind : {"narrow", "wide", "complete", "gathered"}) {
+      MixedMarket market(3001, uniform, uniform ? 5 : 6);  // not a multiple of eight: a scalar tail
+      if (hearing_kind == "wide") {
+        market.totals.wide.assign(market.totals.narrow.size(), 0);
+        for (std::size_t k = 0; k < market.totals.narrow.size(); ++k) market.totals.wide[k] = market.totals.narrow[k];
+        market.totals.narrow.clear();
+      }
+      SocialNetwork complete;
+      complete.vertices = market.customers.size();
+      const bool kept = hearing_kind == "narrow" || hearing_kind == "wide";
+      const Hearing heard{hearing_kind == "complete" ? complete : market.network, market.keys, market.audiences.customers,
+                          hearing_kind == "complete" ? 123.0 : 0.0,
+                          kept ? market.totals.heard_by(NeighbourTotals::kCustomers) : TotalsView{}};
+      const CustomerDraws draws({3, 0, StreamPurpose::resolution, 1, 0, 0});
+      const auto perceive = [&](PerceptionKernel kernel) {
+        CustomerState customers = market.customers;
+        std::vector<FirmTally> tallies(market.segments.size() * market.offers.size());
+        perceive_active(customers, market.block.active, market.segments, default_scenario().word_of_mouth,
+                        default_scenario().issues, heard, market.offers, draws, tallies, kernel);
+        return std::pair{customers, tallies};
+      };
+      const auto [fast, fast_tallies] = perceive(PerceptionKernel::fastest);
+      const auto [scalar, scalar_tallies] = perceive(PerceptionKernel::scalar);
+      INFO(hearing_kind << (uniform ? ", one segment and firm" : ", mixed segments and firms"));
+      const auto same_bits = [](const Eigen::ArrayXf& a, const Eigen::ArrayXf& b) {
+        return std::memcmp(a.data(), b.data(), sizeof(float) * static_cast<std::size_t>(a.size())) == 0;
+      };
+      CHECK(same_bits(fast.satisfaction, scalar.satisfaction));
+      CHECK(same_bits(fast.trust, scalar.trust));
+      CHECK(same_bits(fast.expectation, scalar.expectation));
+      CHECK(same_bits(fast.experience, scalar.experience));
+      CHECK(same_bits(fast.reference_price, scalar.reference_price));
+      CHECK(same_bits(fast.spend, scalar.spend));
+      for (std::size_t cell = 0; cell < fast_tallies.size(); ++cell) {
+        CHECK(fast_tallies[cell].tickets_resolved == scalar_tallies[cell].tickets_resolved);
+      }
+      // And the scalar path did perceive: active customers moved, lapsed ones did not.
+      std::int64_t moved = 0;
+      for (Eigen::Index i = 0; i < scalar.size(); ++i) {
+        const bool changed = scalar.satisfaction[i] != market.customers.satisfaction[i];
+        if (market.customers.status[i] != customer_status::active) REQUIRE_FALSE(changed);
+        moved += changed ? 1 : 0;
+      }
+      CHECK(moved > 1500);
+    }
+  }
 }
