@@ -74,16 +74,20 @@ int run_step(const std::string& scenario_path, const std::vector<std::string>& s
     write_seconds = seconds_since(start);
   }
 
+  const PhaseSeconds& phases = simulation.phase_seconds();
   const double population = static_cast<double>(scenario.market.population);
   const double updates = population * static_cast<double>(scenario.simulation.quarters);
   fmt::print(
       "{{\"kind\": \"step\", \"population\": {}, \"quarters\": {}, \"threads\": {}, \"directed_edges\": {}, "
       "\"market_seconds\": {:.6f}, \"world_seconds\": {:.6f}, \"step_seconds\": {:.6f}, \"write_seconds\": {:.6f}, "
       "\"updates_per_second\": {:.1f}, \"peak_rss_bytes\": {:.0f}, \"rss_before_market_bytes\": {:.0f}, "
-      "\"peak_rss_after_market_bytes\": {:.0f}, \"peak_rss_after_steps_bytes\": {:.0f}}}\n",
+      "\"peak_rss_after_market_bytes\": {:.0f}, \"peak_rss_after_steps_bytes\": {:.0f}, "
+      "\"phase_seconds\": {{\"planning\": {:.6f}, \"churn\": {:.6f}, \"word_of_mouth\": {:.6f}, \"adoption\": {:.6f}, "
+      "\"issues\": {:.6f}, \"perception\": {:.6f}, \"interventions\": {:.6f}, \"books\": {:.6f}}}}}\n",
       scenario.market.population, scenario.simulation.quarters, threads, market.network.neighbours.size(),
       market_seconds, world_seconds, step_seconds, write_seconds, updates / step_seconds, peak_rss_bytes(), rss_before,
-      rss_after_market, rss_after_steps);
+      rss_after_market, rss_after_steps, phases.planning, phases.churn, phases.word_of_mouth, phases.adoption,
+      phases.issues, phases.perception, phases.interventions, phases.books);
   return 0;
 }
 

@@ -106,19 +106,22 @@ std::vector<double> adoption_ceilings(const AdoptionChoice& choice, const Hearin
   return ceilings;
 }
 
+AdoptionMemo::AdoptionMemo(const AdoptionChoice& choice, double dt) : choice_(&choice), dt_(dt), slots_(4096) {}
+
+const AdoptionMemo::Odds& AdoptionMemo::odds(std::size_t segment, double signal) {
+  const std::uint64_t bits = std::bit_cast<std::uint64_t>(signal);
+  Slot& slot = slots_[(bits ^ (bits >> 29) ^ (bits >> 47) ^ segment) % slots_.size()];
+  if (slot.signal != signal || slot.segment != segment) {
+    const double hazard = adoption_hazard(*choice_, segment, signal, weights_);
+    slot = {signal, segment, {hazard, -std::expm1(-hazard * dt_)}};
+  }
+  return slot.odds;
+}
+
 void adopt_prospects(CustomerState& customers, std::span<const Prospect> prospects, double dt,
                      const Hearing& signal, const AdoptionChoice& choice, int quarter,
-                     std::vector<FirmTally>& tallies, std::vector<std::uint32_t>* joined) {
+                     std::vector<FirmTally>& tallies, AdoptionMemo& memo, std::vector<std::uint32_t>* joined) {
   std::vector<double> weights;
-  // Prospects hear a few distinct signals (a handful of voices over a handful of neighbours): the
-  // hazard and probability of each (segment, signal) are computed once and looked up after that.
-  struct Remembered {
-    double signal = -1.0;  // never a key: only signals above 0 are remembered
-    std::size_t segment = 0;
-    double hazard = 0;
-    double probability = 0;
-  };
-  std::array<Remembered, 256> remembered{};
   // A prospect that hears nothing (or only complaints: the signal counts from 0) has its segment's
   // innovation-only hazard, the same for all of them: worked out once, with the very same arithmetic.
   // On the complete graph every prospect of a segment hears the same thing, so that is all there is.
@@ -142,7 +145,12 @@ void adopt_prospects(CustomerState& customers, std::span<const Prospect> prospec
   // Listed prospects are far apart in memory: their neighbour totals are prefetched this many ahead.
   constexpr std::size_t kAhead = 16;
   for (std::size_t k = 0; k < prospects.size(); ++k) {
-    if (k + kAhead < prospects.size()) signal.prefetch(prospects[k + kAhead].customer);
+    if (k + kAhead < prospects.size()) {
+      const std::uint32_t ahead = prospects[k + kAhead].customer;
+      signal.prefetch(ahead);
+      prefetch(status + ahead);
+      prefetch(segment_of + ahead);
+    }
     const Eigen::Index i = prospects[k].customer;
     if (status[i] != customer_status::prospect) continue;  // joined at an earlier sub-step
     const std::uint16_t segment = segment_of[i];
@@ -154,14 +162,9 @@ void adopt_prospects(CustomerState& customers, std::span<const Prospect> prospec
     if (!signal.network.mean_field) {
       const double heard = neighbour_mean(signal, i);
       if (heard > 0) {  // max(0, signal) in adoption_hazard: anything else is the common case above
-        const std::uint64_t bits = std::bit_cast<std::uint64_t>(heard);
-        Remembered& slot = remembered[(bits ^ (bits >> 29) ^ (bits >> 47) ^ segment) % remembered.size()];
-        if (slot.signal != heard || slot.segment != segment) {
-          slot = {heard, segment, adoption_hazard(choice, segment, heard, weights), 0.0};
-          slot.probability = -std::expm1(-slot.hazard * dt);
-        }
-        hazard = slot.hazard;
-        probability = slot.probability;
+        const AdoptionMemo::Odds& odds = memo.odds(segment, heard);
+        hazard = odds.hazard;
+        probability = odds.probability;
         firm_weights = nullptr;  // worked out again below if this prospect adopts
       }
     }
@@ -192,12 +195,13 @@ void adopt_block(CustomerState& customers, CustomerRange range, double dt, const
                  const AdoptionChoice& choice, int quarter, const CustomerDraws& draws, std::int64_t substep,
                  std::vector<FirmTally>& tallies, std::vector<std::uint32_t>* joined) {
   ProspectDraws prospects;
+  AdoptionMemo memo(choice, dt);
   const std::vector<double> ceilings = adoption_ceilings(choice, signal, dt);
   BlockStatus block;
   take_status(customers, range, block);
   list_prospects(customers, block.prospects, draws, static_cast<std::uint32_t>(substep / 4), 1U << (substep % 4), ceilings, prospects);
   adopt_prospects(customers, prospects.by_draw(static_cast<std::size_t>(substep % 4)), dt, signal, choice, quarter,
-                  tallies, joined);
+                  tallies, memo, joined);
 }
 
 }  // namespace fulcrum

@@ -72,11 +72,37 @@ void list_prospects(const CustomerState& customers, std::span<const std::uint32_
 // rounding. A draw at or above it cannot adopt, whatever the neighbours say. 1 on the complete graph.
 std::vector<double> adoption_ceilings(const AdoptionChoice& choice, const Hearing& signal, double dt);
 
+// The hazard and adoption probability of each (segment, signal) prospects hear, worked out once and
+// looked up after that: prospects hear a few hundred distinct signals (a handful of voices over a
+// handful of neighbours), and the choice and sub-step length are the same for a quarter's whole
+// adoption phase, so one memo serves all the blocks a thread takes in it.
+class AdoptionMemo {
+ public:
+  AdoptionMemo(const AdoptionChoice& choice, double dt);
+  struct Odds {
+    double hazard;
+    double probability;  // 1 - exp(-hazard * dt)
+  };
+  // For a signal above 0 (max(0, signal) in adoption_hazard: any other signal is the innovation-only case).
+  const Odds& odds(std::size_t segment, double signal);
+
+ private:
+  struct Slot {
+    double signal = -1.0;  // never a key: only signals above 0 are remembered
+    std::size_t segment = 0;
+    Odds odds{};
+  };
+  const AdoptionChoice* choice_;
+  double dt_;
+  std::vector<Slot> slots_;
+  std::vector<double> weights_;
+};
+
 // One adoption sub-step over its listed prospects (ProspectDraws::by_draw(k), listed with the ceilings of
-// this `choice`, signal and dt) that still are.
+// this `choice`, signal and dt) that still are; `memo` is for this choice and dt.
 void adopt_prospects(CustomerState& customers, std::span<const Prospect> prospects, double dt,
                      const Hearing& signal, const AdoptionChoice& choice, int quarter,
-                     std::vector<FirmTally>& tallies, std::vector<std::uint32_t>* joined = nullptr);
+                     std::vector<FirmTally>& tallies, AdoptionMemo& memo, std::vector<std::uint32_t>* joined = nullptr);
 
 // One adoption sub-step over a block: a prospect adopts with probability 1 - exp(-hazard * dt), and
 // joins firm k with probability proportional to its part of the hazard. A prospect's draw number

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <boost/random/beta_distribution.hpp>
 #include <cmath>
 #include <limits>
 
 #include "sim/lanes.hpp"
+#include "sim/prefetch.hpp"
 #include "sim/lanes_avx512.hpp"
 #include "sim/simd.hpp"
 
@@ -53,57 +55,142 @@ template <class Real, class Cell>
          cell(&HazardCell::lock_in);
 }
 
-// The hazards of the customers `listed`, into `hazards`.
-using HazardKernel = void (*)(const CustomerState& customers, std::span<const std::uint32_t> listed,
-                              std::span<const HazardCell> cells, std::size_t segments, double* hazards);
+// What the screen needs to tell which of a batch's customers may meet anything this quarter.
+struct ChurnScreen {
+  std::span<const HazardCell> cells;
+  std::size_t segments;
+  std::span<const CustomerParameters> parameters;  // by segment
+  std::span<const FirmOffer> offers;                // by firm
+  std::span<const RetentionEffort> efforts;         // by firm
+  double competitor_sensitivity;
+  const DrawWords* words;  // the batch's draws; null: hazards only
+};
 
-void own_hazards_scalar(const CustomerState& customers, std::span<const std::uint32_t> listed,
-                        std::span<const HazardCell> cells, std::size_t segments, double* hazards) {
+// A screened customer is decided in full only if its churn draw is below its screened hazard by this
+// much: more than the few units in the last place the screen's exp may differ from the C library's.
+constexpr double kScreenMargin = 1e-12;
+
+// The own hazards of the customers `listed` (a DrawWords batch, at most 64), into `hazards`; returns
+// a bit for each customer that may meet anything this quarter: a life event, churn, a retention
+// incentive or a closed firm. The others' full decision would leave them as they are.
+using ScreenKernel = std::uint64_t (*)(const CustomerState& customers, std::span<const std::uint32_t> listed,
+                                       const ChurnScreen& screen, double* hazards);
+
+// Hazards one at a time, and every customer decided in full.
+std::uint64_t screen_scalar(const CustomerState& customers, std::span<const std::uint32_t> listed,
+                            const ChurnScreen& screen, double* hazards) {
   for (std::size_t k = 0; k < listed.size(); ++k) {
     const std::uint32_t i = listed[k];
-    const HazardCell& cell = cells[tally_cell(customers.firm[i], customers.segment[i], segments)];
+    const HazardCell& cell = screen.cells[tally_cell(customers.firm[i], customers.segment[i], screen.segments)];
     hazards[k] = own_hazard<double>(customers.base_churn_propensity[i], customers.satisfaction[i], customers.trust[i],
                                     ScalarRow<HazardCell>{cell});
   }
+  return listed.size() >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << listed.size()) - 1;
 }
 
 #if defined(__x86_64__)
 FULCRUM_AVX512_BEGIN
-FULCRUM_AVX512_KERNEL void own_hazards_avx512(const CustomerState& customers, std::span<const std::uint32_t> listed,
-                                              std::span<const HazardCell> cells, std::size_t segments, double* hazards) {
+FULCRUM_AVX512_INLINE Doubles8 uniforms_of(const std::uint32_t* words) {
+  return Doubles8(_mm512_cvtepu32_pd(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(words)))) *
+         splat<Doubles8>(0x1p-32);  // CustomerDraws::to_uniform, exact
+}
+FULCRUM_AVX512_INLINE unsigned lanes_set(LaneMask<Doubles8> mask) {
+  return _mm512_movepi64_mask(reinterpret_cast<__m512i>(mask));
+}
+
+// The lanes (customers k to k + 7 of the batch) whose draws fall below their life-event rate or their
+// hazard with the best open rival's pull (worked out as the full decision does, there with the C
+// library's exp: hence the margin).
+template <class SegmentRow, class OfferRow>
+FULCRUM_AVX512_INLINE unsigned screen_lanes(const CustomerState& customers, const ChurnScreen& screen, std::size_t k,
+                                            __m256i index, const std::int32_t* firm_of, Doubles8 hazard,
+                                            SegmentRow segment, OfferRow own_offer) {
+  using P = CustomerParameters;
+  const Doubles8 life_draw = uniforms_of(screen.words->word[0].data() + k);
+  const Doubles8 churn_draw = uniforms_of(screen.words->word[1].data() + k);
+  Doubles8 pulled = hazard;
+  if (screen.offers.size() > 1) {
+    const Doubles8 reference = gather_column(customers.reference_price.data(), index);
+    const Doubles8 sensitivity = segment(&P::price_sensitivity);
+    const Doubles8 own_utility =
+        offer_utility(own_offer(&FirmOffer::value), own_offer(&FirmOffer::price), reference, sensitivity);
+    const Doubles8 firm = _mm512_cvtepi32_pd(_mm256_load_si256(reinterpret_cast<const __m256i*>(firm_of)));
+    Doubles8 best_rival = splat<Doubles8>(-HUGE_VAL);
+    for (std::size_t rival = 0; rival < screen.offers.size(); ++rival) {
+      const FirmOffer& offer = screen.offers[rival];
+      if (!offer.open) continue;
+      const Doubles8 utility =
+          offer_utility(splat<Doubles8>(offer.value), splat<Doubles8>(offer.price), reference, sensitivity) -
+          segment(&P::switching_cost);
+      best_rival =
+          max_of(best_rival, select(firm == splat<Doubles8>(static_cast<double>(rival)), splat<Doubles8>(-HUGE_VAL), utility));
+    }
+    const LaneMask<Doubles8> finite = best_rival - best_rival == splat<Doubles8>(0.0);
+    const LaneMask<Doubles8> better = best_rival > own_utility;
+    pulled = select(finite & better,
+                    min_of(splat<Doubles8>(1.0),
+                           hazard * portable_exp(splat<Doubles8>(screen.competitor_sensitivity) * (best_rival - own_utility))),
+                    hazard);
+  }
+  return lanes_set(life_draw < segment(&P::life_event_rate)) | lanes_set(churn_draw < pulled + splat<Doubles8>(kScreenMargin));
+}
+
+// Eight customers at a time: their hazards as the scalar path's, to the bit, and the screen in lanes
+// (the customer's draws against its life-event rate, and against its hazard with the best rival's pull).
+FULCRUM_AVX512_KERNEL std::uint64_t screen_avx512(const CustomerState& customers, std::span<const std::uint32_t> listed,
+                                                  const ChurnScreen& screen, double* hazards) {
   constexpr std::size_t kLanes = 8;
+  std::uint64_t decide = 0;
   std::size_t k = 0;
   for (; k + kLanes <= listed.size(); k += kLanes) {
     alignas(32) std::int32_t cell_of[kLanes];
+    alignas(32) std::int32_t segment_of[kLanes];
+    alignas(32) std::int32_t firm_of[kLanes];
     bool uniform = true;
+    unsigned always = 0;  // customers of a closed firm, detractors a firm pays to stay
     for (std::size_t lane = 0; lane < kLanes; ++lane) {
       const std::uint32_t i = listed[k + lane];
-      cell_of[lane] = static_cast<std::int32_t>(tally_cell(customers.firm[i], customers.segment[i], segments));
+      segment_of[lane] = customers.segment[i];
+      firm_of[lane] = customers.firm[i];
+      cell_of[lane] = static_cast<std::int32_t>(tally_cell(customers.firm[i], customers.segment[i], screen.segments));
       uniform &= cell_of[lane] == cell_of[0];
+      if (screen.words == nullptr) continue;  // hazards only
+      const auto firm = static_cast<std::size_t>(firm_of[lane]);
+      const bool incentivised = screen.efforts[firm].incentivises_detractors &&
+                                nps_category(customers.satisfaction[i]) == NpsCategory::detractor;
+      always |= (!screen.offers[firm].open || incentivised ? 1U : 0U) << lane;
     }
     const __m256i index = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(listed.data() + k));
     const Doubles8 base = gather_column(customers.base_churn_propensity.data(), index);
     const Doubles8 satisfaction = gather_column(customers.satisfaction.data(), index);
     const Doubles8 trust = gather_column(customers.trust.data(), index);
-    if (uniform) {
-      store_lanes(hazards + k, own_hazard(base, satisfaction, trust,
-                                          BroadcastRow<HazardCell>{cells[static_cast<std::size_t>(cell_of[0])]}));
+    const Doubles8 hazard =
+        uniform ? own_hazard(base, satisfaction, trust, BroadcastRow<HazardCell>{screen.cells[static_cast<std::size_t>(cell_of[0])]})
+                : own_hazard(base, satisfaction, trust, GatheredRows<HazardCell>{screen.cells.data(), cell_of});
+    store_lanes(hazards + k, hazard);
+    if (screen.words == nullptr) {
+      decide |= std::uint64_t{0xFF} << k;
       continue;
     }
-    // Mixed cells: each lane's parameters gathered from its own cell.
-    store_lanes(hazards + k, own_hazard(base, satisfaction, trust,
-                                        GatheredRows<HazardCell>{cells.data(), cell_of}));
+    const unsigned lanes =
+        uniform ? screen_lanes(customers, screen, k, index, firm_of, hazard,
+                               BroadcastRow<CustomerParameters>{screen.parameters[static_cast<std::size_t>(segment_of[0])]},
+                               BroadcastRow<FirmOffer>{screen.offers[static_cast<std::size_t>(firm_of[0])]})
+                : screen_lanes(customers, screen, k, index, firm_of, hazard,
+                               GatheredRows<CustomerParameters>{screen.parameters.data(), segment_of},
+                               GatheredRows<FirmOffer>{screen.offers.data(), firm_of});
+    decide |= static_cast<std::uint64_t>(lanes | always) << k;
   }
-  own_hazards_scalar(customers, listed.subspan(k), cells, segments, hazards + k);
+  return decide | (screen_scalar(customers, listed.subspan(k), screen, hazards + k) << k);
 }
 FULCRUM_AVX512_END
 #endif
 
-HazardKernel hazard_kernel(ChurnKernel kernel) {
+ScreenKernel screen_kernel(ChurnKernel kernel) {
 #if defined(__x86_64__)
-  if (kernel == ChurnKernel::fastest && cpu_has_avx512()) return own_hazards_avx512;
+  if (kernel == ChurnKernel::fastest && cpu_has_avx512()) return screen_avx512;
 #endif
-  return own_hazards_scalar;
+  return screen_scalar;
 }
 
 }  // namespace
@@ -128,7 +215,12 @@ std::vector<HazardCell> hazard_cells(const ChurnContext& context) {
 void own_churn_hazards(const CustomerState& customers, std::span<const std::uint32_t> listed,
                        std::span<const HazardCell> cells, std::size_t segments, std::span<double> hazards,
                        ChurnKernel kernel) {
-  hazard_kernel(kernel)(customers, listed, cells, segments, hazards.data());
+  const ChurnScreen hazards_only{cells, segments, {}, {}, {}, 0.0, nullptr};
+  const ScreenKernel screen = screen_kernel(kernel);
+  for (std::size_t start = 0; start < listed.size(); start += DrawWords::kCapacity) {
+    screen(customers, listed.subspan(start, std::min(DrawWords::kCapacity, listed.size() - start)), hazards_only,
+           hazards.data() + start);
+  }
 }
 
 void churn_active(CustomerState& customers, std::span<const std::uint32_t> active, const ChurnContext& context,
@@ -137,76 +229,91 @@ void churn_active(CustomerState& customers, std::span<const std::uint32_t> activ
   const std::size_t firms = context.offers.size();
   std::vector<double> utilities(firms + 1);  // [0]: doing without; [1 + k]: switching to firm k
   const std::vector<HazardCell> cells = hazard_cells(context);
-  // The hazards are worked out a batch ahead of the decisions that use them: in vector lanes, with
-  // the batch's columns near in cache.
-  const HazardKernel own_hazards = hazard_kernel(kernel);
-  constexpr std::size_t kHazardBatch = 64;
-  std::array<double, kHazardBatch> hazards{};
+  std::vector<CustomerParameters> segment_parameters;
+  for (const Segment& segment : context.segments) segment_parameters.push_back(segment.customers);
+  // A batch at a time: the draws and hazards of all its customers first (in vector lanes where the CPU
+  // has them), and the screen's word on who may meet anything at all; only those are decided in full.
   DrawWords batch;
-  for (std::size_t position = 0; position < active.size(); ++position) {
-    if (position % kHazardBatch == 0) {
-      own_hazards(customers, active.subspan(position, std::min(kHazardBatch, active.size() - position)), cells, segments,
-                  hazards.data());
+  const ChurnScreen screen{cells, segments, segment_parameters, context.offers, context.efforts,
+                           context.market.competitor_sensitivity, &batch};
+  const ScreenKernel screen_batch = screen_kernel(kernel);
+  std::array<double, DrawWords::kCapacity> hazards{};
+  for (std::size_t start = 0; start < active.size(); start += DrawWords::kCapacity) {
+    const std::span<const std::uint32_t> listed = active.subspan(start, std::min(DrawWords::kCapacity, active.size() - start));
+    draws.words_of(listed, 0, batch);
+    // The next batch's columns are asked for now, to arrive while this one is decided: one customer in
+    // four is enough to touch each of their lines.
+    for (std::size_t ahead = start + DrawWords::kCapacity; ahead < std::min(start + 2 * DrawWords::kCapacity, active.size());
+         ahead += 4) {
+      const std::uint32_t next = active[ahead];
+      prefetch(customers.base_churn_propensity.data() + next);
+      prefetch(customers.satisfaction.data() + next);
+      prefetch(customers.trust.data() + next);
+      prefetch(customers.segment.data() + next);
+      prefetch(customers.firm.data() + next);
+      if (firms > 1) prefetch(customers.reference_price.data() + next);
     }
-    const std::size_t j = draws.words_at(active, position, 0, batch);
-    const std::uint32_t i = active[position];
-    const double life_draw = CustomerDraws::to_uniform(batch.word[0][j]);
-    const double churn_draw = CustomerDraws::to_uniform(batch.word[1][j]);
-    const double choice_draw = CustomerDraws::to_uniform(batch.word[2][j]);
-    const std::uint16_t segment_index = customers.segment[i];
-    const Segment& segment = context.segments[segment_index];
-    const CustomerParameters& parameters = segment.customers;
-    const auto own = static_cast<std::size_t>(customers.firm[i]);
-    FirmTally& tally = tallies[tally_cell(customers.firm[i], segment_index, segments)];
-    const auto lapse = [&]() {
-      customers.status[i] = customer_status::lapsed;
-      ++tally.churned;
-    };
-    if (life_draw < parameters.life_event_rate) {
-      ++tally.life_events;
-      if (life_draw < parameters.life_event_rate * parameters.life_event_churn_share) {
+    for (std::uint64_t decide = screen_batch(customers, listed, screen, hazards.data()); decide != 0; decide &= decide - 1) {
+      const auto j = static_cast<std::size_t>(std::countr_zero(decide));
+      const std::uint32_t i = listed[j];
+      const double life_draw = CustomerDraws::to_uniform(batch.word[0][j]);
+      const double churn_draw = CustomerDraws::to_uniform(batch.word[1][j]);
+      const double choice_draw = CustomerDraws::to_uniform(batch.word[2][j]);
+      const std::uint16_t segment_index = customers.segment[i];
+      const Segment& segment = context.segments[segment_index];
+      const CustomerParameters& parameters = segment.customers;
+      const auto own = static_cast<std::size_t>(customers.firm[i]);
+      FirmTally& tally = tallies[tally_cell(customers.firm[i], segment_index, segments)];
+      const auto lapse = [&]() {
+        customers.status[i] = customer_status::lapsed;
+        ++tally.churned;
+      };
+      if (life_draw < parameters.life_event_rate) {
+        ++tally.life_events;
+        if (life_draw < parameters.life_event_rate * parameters.life_event_churn_share) {
+          lapse();
+          ++tally.churned_by_life_event;
+          continue;
+        }
+      }
+      // What the customer's own firm and its rivals offer, as this customer sees them.
+      const double reference = customers.reference_price[i];
+      const double own_utility = offer_utility(context.offers[own], reference, parameters.price_sensitivity);
+      double best_rival = -std::numeric_limits<double>::infinity();
+      utilities[0] = context.market.outside_option;
+      for (std::size_t k = 0; k < firms; ++k) {
+        const bool rival = k != own && context.offers[k].open;
+        utilities[1 + k] = rival ? offer_utility(context.offers[k], reference, parameters.price_sensitivity) -
+                                       parameters.switching_cost
+                                 : -std::numeric_limits<double>::infinity();
+        best_rival = std::max(best_rival, utilities[1 + k]);
+      }
+      const RetentionEffort& effort = context.efforts[own];
+      double hazard = hazards[j];
+      if (std::isfinite(best_rival) && best_rival > own_utility) {
+        hazard = std::min(1.0, hazard * std::exp(context.market.competitor_sensitivity * (best_rival - own_utility)));
+      }
+      if (effort.incentivises_detractors && nps_category(customers.satisfaction[i]) == NpsCategory::detractor) {
+        hazard *= effort.incentive_multiplier;
+        ++tally.incentivised;
+      }
+      if (!context.offers[own].open) hazard = 1.0;  // the firm is gone: everyone moves
+      if (churn_draw >= hazard) continue;
+      const std::vector<double> shares = logit_shares(utilities, context.market.choice_scale);
+      const std::size_t choice = pick(shares, choice_draw);
+      if (choice == 0) {
         lapse();
-        ++tally.churned_by_life_event;
         continue;
       }
+      // Switching: the customer joins the rival on its terms but keeps the prices it has paid in mind.
+      const auto rival = static_cast<std::int16_t>(choice - 1);
+      ++tally.churned;
+      ++tally.switched_out;
+      const float reference_price = customers.reference_price[i];
+      join(customers, i, context.switch_terms[static_cast<std::size_t>(rival) * segments + segment_index], context.quarter);
+      customers.reference_price[i] = reference_price;
+      ++tallies[tally_cell(rival, segment_index, segments)].switched_in;
     }
-    // What the customer's own firm and its rivals offer, as this customer sees them.
-    const double reference = customers.reference_price[i];
-    const double own_utility = offer_utility(context.offers[own], reference, parameters.price_sensitivity);
-    double best_rival = -std::numeric_limits<double>::infinity();
-    utilities[0] = context.market.outside_option;
-    for (std::size_t k = 0; k < firms; ++k) {
-      const bool rival = k != own && context.offers[k].open;
-      utilities[1 + k] = rival ? offer_utility(context.offers[k], reference, parameters.price_sensitivity) -
-                                     parameters.switching_cost
-                               : -std::numeric_limits<double>::infinity();
-      best_rival = std::max(best_rival, utilities[1 + k]);
-    }
-    const RetentionEffort& effort = context.efforts[own];
-    double hazard = hazards[position % kHazardBatch];
-    if (std::isfinite(best_rival) && best_rival > own_utility) {
-      hazard = std::min(1.0, hazard * std::exp(context.market.competitor_sensitivity * (best_rival - own_utility)));
-    }
-    if (effort.incentivises_detractors && nps_category(customers.satisfaction[i]) == NpsCategory::detractor) {
-      hazard *= effort.incentive_multiplier;
-      ++tally.incentivised;
-    }
-    if (!context.offers[own].open) hazard = 1.0;  // the firm is gone: everyone moves
-    if (churn_draw >= hazard) continue;
-    const std::vector<double> shares = logit_shares(utilities, context.market.choice_scale);
-    const std::size_t choice = pick(shares, choice_draw);
-    if (choice == 0) {
-      lapse();
-      continue;
-    }
-    // Switching: the customer joins the rival on its terms but keeps the prices it has paid in mind.
-    const auto rival = static_cast<std::int16_t>(choice - 1);
-    ++tally.churned;
-    ++tally.switched_out;
-    const float reference_price = customers.reference_price[i];
-    join(customers, i, context.switch_terms[static_cast<std::size_t>(rival) * segments + segment_index], context.quarter);
-    customers.reference_price[i] = reference_price;
-    ++tallies[tally_cell(rival, segment_index, segments)].switched_in;
   }
 }
 

@@ -4,6 +4,7 @@
 #include <span>
 #include <vector>
 
+#include "models/market.hpp"
 #include "models/network.hpp"
 #include "models/word_of_mouth.hpp"
 #include "sim/customer_state.hpp"
@@ -28,12 +29,7 @@ struct Offer {
 template <class Real>
 [[gnu::always_inline]] inline Real experience_of(Real value_delivered, Real price, Real value_fit, Real reference_price,
                                                  Real price_sensitivity) {
-  // Divided by 1 where there is no reference price, so that no lane divides by zero.
-  const LaneMask<Real> anchored = reference_price > splat<Real>(0.0);
-  const Real price_burden =
-      select(anchored, price_sensitivity * (price / select(anchored, reference_price, splat<Real>(1.0)) - splat<Real>(1.0)),
-             splat<Real>(0.0));
-  return value_delivered + value_fit - price_burden;
+  return value_delivered + value_fit - price_burden(price, reference_price, price_sensitivity);
 }
 double experience_of(const Offer& offer, double value_fit, double reference_price, double price_sensitivity);
 

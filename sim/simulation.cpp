@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <exception>
 #include <limits>
@@ -139,6 +140,13 @@ CustomerDraws Simulation::quarter_draws(StreamPurpose purpose) const {
 bool Simulation::incremental() const { return world_.neighbour_totals.kept(); }
 
 VoiceTotals Simulation::listen() {
+  const auto start = std::chrono::steady_clock::now();
+  const VoiceTotals totals = listen_now();
+  phase_seconds_.word_of_mouth += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return totals;
+}
+
+VoiceTotals Simulation::listen_now() {
   if (incremental()) {
     // Only customers active when statuses were last taken can have a voice other than their key since
     // the last sub-step: perception, programmes and churn change no one else (prospects stay silent,
@@ -166,12 +174,14 @@ VoiceTotals Simulation::listen() {
 }
 
 void Simulation::listen_to(const std::vector<std::vector<std::uint32_t>>& changed) {
+  const auto start = std::chrono::steady_clock::now();
   std::vector<std::vector<VoiceChange>> changes(changed.size());
   for_each_block(world_, [&](Eigen::Index block) {
     const auto b = static_cast<std::size_t>(block);
     update_voice_keys(world_.customers, changed[b], world_.voice_keys, changes[b]);
   });
   spread(changes);
+  phase_seconds_.word_of_mouth += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 CustomerRange Simulation::owned_by(int thread, int threads) const {
@@ -306,6 +316,7 @@ void Simulation::adoption_phase(BlockFlows& flows) {
   // sub-step's are spread too, so that the voices are current for perception.
   const CustomerDraws draws = quarter_draws(StreamPurpose::adoption);
   std::vector<std::vector<std::uint32_t>> joined(static_cast<std::size_t>(world_.blocks()));
+  std::vector<AdoptionMemo> memos(static_cast<std::size_t>(std::max(1, world_.threads)), AdoptionMemo(choice, dt));
   for (std::int64_t substep = 0; substep < substeps; ++substep) {
     const VoiceTotals totals = substep == 0 || !incremental() ? listen() : VoiceTotals{};
     const Hearing signal = hearing(world_.audiences.prospects, totals.to_prospects, NeighbourTotals::kProspects);
@@ -313,7 +324,7 @@ void Simulation::adoption_phase(BlockFlows& flows) {
     const std::vector<double> ceilings = adoption_ceilings(choice, signal, dt);
     const auto group_size = std::min<std::int64_t>(4, substeps - substep / 4 * 4);
     const unsigned used = (1U << group_size) - 1U;
-    for_each_block(world_, [&](Eigen::Index block) {
+    for_each_block_by_thread(world_, [&](Eigen::Index block, std::size_t thread) {
       const auto b = static_cast<std::size_t>(block);
       if (substep % 4 == 0) {
         list_prospects(world_.customers, statuses_[b].prospects, draws, static_cast<std::uint32_t>(substep / 4), used,
@@ -321,7 +332,7 @@ void Simulation::adoption_phase(BlockFlows& flows) {
       }
       joined[b].clear();
       adopt_prospects(world_.customers, prospects_[b].by_draw(static_cast<std::size_t>(substep % 4)), dt, signal, choice,
-                      world_.quarter, flows[b], incremental() ? &joined[b] : nullptr);
+                      world_.quarter, flows[b], memos[thread], incremental() ? &joined[b] : nullptr);
     });
     if (incremental()) listen_to(joined);
   }
@@ -470,15 +481,43 @@ void Simulation::intervention_phase() {
   }
 }
 
+namespace {
+
+// Adds the time since the last lap to a phase's seconds, less the word of mouth it called for.
+class PhaseClock {
+ public:
+  explicit PhaseClock(const PhaseSeconds& seconds) : seconds_(seconds), heard_(seconds.word_of_mouth) {}
+  void lap(double& phase) {
+    const auto now = std::chrono::steady_clock::now();
+    phase += std::chrono::duration<double>(now - last_).count() - (seconds_.word_of_mouth - heard_);
+    last_ = now;
+    heard_ = seconds_.word_of_mouth;
+  }
+
+ private:
+  const PhaseSeconds& seconds_;
+  double heard_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
+}  // namespace
+
 void Simulation::step() {
+  PhaseClock clock(phase_seconds_);
   ++world_.quarter;
   plan_phase();
   BlockFlows block_flows = make_block_flows();
+  clock.lap(phase_seconds_.planning);
   churn_phase(block_flows);
+  clock.lap(phase_seconds_.churn);
   adoption_phase(block_flows);
+  clock.lap(phase_seconds_.adoption);
   issues_phase(block_flows);  // takes the statuses, final for the quarter
+  clock.lap(phase_seconds_.issues);
   perception_phase(block_flows);
+  clock.lap(phase_seconds_.perception);
   intervention_phase();
+  clock.lap(phase_seconds_.interventions);
 
   const Census census = take_census(&statuses_);
   // The numerical guard, before the books take the customers' spend. Only active customers' state
@@ -514,6 +553,7 @@ void Simulation::step() {
   }
   check_firms_finite(world_);
   record(census, flows, books);
+  clock.lap(phase_seconds_.books);
 }
 
 void Simulation::record(const Census& census, const std::vector<FirmTally>& flows, const std::vector<QuarterBooks>& books) {

@@ -15,6 +15,20 @@
 
 namespace fulcrum {
 
+// Seconds each part of the quarter took, summed over the quarters stepped: the benchmark's account of
+// where the time goes. Word of mouth (voice keys and spreading their changes) is counted apart from the
+// phases that call for it.
+struct PhaseSeconds {
+  double planning = 0;        // the firms plan; the quarter's tallies are set up
+  double churn = 0;           // life events, churn and switching
+  double word_of_mouth = 0;   // voice keys and their changes spread to neighbours' totals
+  double adoption = 0;        // prospects listed, adoption decisions, joins
+  double issues = 0;          // statuses, issues met, support staffed
+  double perception = 0;      // the quarter lived: satisfaction, trust, expectation, wallet
+  double interventions = 0;   // what-if programmes
+  double books = 0;           // census, numerical guard, books, investors, the recorded series
+};
+
 class Simulation {
  public:
   Simulation(const Scenario& scenario, const Market& market, std::uint64_t replicate, int threads);
@@ -32,6 +46,7 @@ class Simulation {
   [[nodiscard]] bool spreads_atomically() const { return spread_atomically_; }
   [[nodiscard]] const Trajectory& trajectory() const { return trajectory_; }
   Trajectory take_trajectory() { return std::move(trajectory_); }
+  [[nodiscard]] const PhaseSeconds& phase_seconds() const { return phase_seconds_; }
 
  private:
   using BlockFlows = std::vector<std::vector<FirmTally>>;  // [block][tally_cell(firm, segment)]
@@ -43,6 +58,7 @@ class Simulation {
   [[nodiscard]] Census take_census(const std::vector<BlockStatus>* statuses = nullptr) const;
   // Every customer's voice, for the word of mouth of this step; the market totals for the complete graph.
   VoiceTotals listen();
+  VoiceTotals listen_now();  // listen(), untimed
   // Incremental word of mouth: whether it is kept so; updating the keys of the `changed` customers (by
   // block) and adding what changed to their neighbours' totals; adding `changes` (by block).
   [[nodiscard]] bool incremental() const;
@@ -91,6 +107,7 @@ class Simulation {
   // Each thread's run of voice changes to spread and its outbox (spread()), kept for their room.
   std::vector<std::vector<VoiceChange>> spread_runs_;
   std::vector<std::vector<VoiceAddition>> outboxes_;
+  PhaseSeconds phase_seconds_;
 };
 
 // Whether threads spread voice changes more cheaply with atomic additions than through outboxes, when

@@ -1,5 +1,7 @@
 #pragma once
 // The World: everything one replicate evolves, quarter by quarter, and the Market all replicates share.
+#include <omp.h>
+
 #include <cstdint>
 #include <vector>
 
@@ -66,6 +68,14 @@ void for_each_block(const World& world, Body&& body) {
   const Eigen::Index blocks = world.blocks();
 #pragma omp parallel for num_threads(world.threads) schedule(static)
   for (Eigen::Index block = 0; block < blocks; ++block) body(block);
+}
+
+// The same, telling the body which thread (0 to world.threads - 1) runs it, for scratch kept per thread.
+template <class Body>
+void for_each_block_by_thread(const World& world, Body&& body) {
+  const Eigen::Index blocks = world.blocks();
+#pragma omp parallel for num_threads(world.threads) schedule(static)
+  for (Eigen::Index block = 0; block < blocks; ++block) body(block, static_cast<std::size_t>(omp_get_thread_num()));
 }
 
 }  // namespace fulcrum

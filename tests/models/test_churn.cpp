@@ -266,11 +266,16 @@ TEST_CASE("the vector hazard kernel decides churn exactly as the scalar path, wh
     }
     std::vector<RetentionEffort> efforts(uniform ? 1 : 3);
     for (RetentionEffort& effort : efforts) effort.success_multiplier = 0.5 + uniform01(engine);
+    if (!uniform) {  // a firm that pays its detractors to stay
+      efforts[1].incentivises_detractors = true;
+      efforts[1].incentive_multiplier = 0.5;
+    }
     Market market(segments, efforts);
     market.market.outside_option = 2.0;  // some churners switch
     for (std::size_t f = 0; f < market.offers.size(); ++f) {
       market.offers[f] = {4.0 + 3.0 * uniform01(engine), 8.0 + 6.0 * uniform01(engine), true, uniform01(engine)};
     }
+    if (!uniform) market.offers[2].open = false;  // and one gone: its customers all move
     const Eigen::Index n = 4003;  // not a multiple of eight or of the batch
     CustomerState customers(n);
     for (Eigen::Index i = 0; i < n; ++i) {
@@ -308,8 +313,13 @@ TEST_CASE("the vector hazard kernel decides churn exactly as the scalar path, wh
     for (std::size_t cell = 0; cell < fast_tallies.size(); ++cell) {
       CHECK(fast_tallies[cell].churned == scalar_tallies[cell].churned);
       CHECK(fast_tallies[cell].switched_in == scalar_tallies[cell].switched_in);
+      CHECK(fast_tallies[cell].switched_out == scalar_tallies[cell].switched_out);
+      CHECK(fast_tallies[cell].life_events == scalar_tallies[cell].life_events);
+      CHECK(fast_tallies[cell].churned_by_life_event == scalar_tallies[cell].churned_by_life_event);
+      CHECK(fast_tallies[cell].incentivised == scalar_tallies[cell].incentivised);
       churned += scalar_tallies[cell].churned;
     }
+    CHECK((fast.reference_price == scalar.reference_price).all());
     CHECK(churned > 200);  // the decisions were not all the same way
     CHECK(churned < static_cast<std::int64_t>(block.active.size()) - 200);
   }
