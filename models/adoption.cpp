@@ -142,18 +142,19 @@ void adopt_prospects(CustomerState& customers, std::span<const Prospect> prospec
   std::vector<double> shares;
   const std::uint8_t* status = customers.status.data();
   const std::uint16_t* segment_of = customers.segment.data();
-  // Listed prospects are far apart in memory: their neighbour totals are prefetched this many ahead.
+  // Listed prospects are far apart in memory: what they hear is prefetched this many ahead, and of
+  // the rest of their state only what a decision needs is read (each is a cache miss): the segment
+  // where there are several, the status only for the few that would adopt.
   constexpr std::size_t kAhead = 16;
+  const bool segmented = choice.segments > 1;
   for (std::size_t k = 0; k < prospects.size(); ++k) {
     if (k + kAhead < prospects.size()) {
       const std::uint32_t ahead = prospects[k + kAhead].customer;
       signal.prefetch(ahead);
-      prefetch(status + ahead);
-      prefetch(segment_of + ahead);
+      if (segmented) prefetch(segment_of + ahead);
     }
     const Eigen::Index i = prospects[k].customer;
-    if (status[i] != customer_status::prospect) continue;  // joined at an earlier sub-step
-    const std::uint16_t segment = segment_of[i];
+    const std::uint16_t segment = segmented ? segment_of[i] : 0;
     // Below its segment's ceiling (that is why it is listed): the signal decides.
     const double uniform = CustomerDraws::to_uniform(prospects[k].word);
     double hazard = segment_hazard[segment];
@@ -169,6 +170,9 @@ void adopt_prospects(CustomerState& customers, std::span<const Prospect> prospec
       }
     }
     if (uniform >= probability) continue;
+    // Customers who joined at an earlier sub-step of the group are listed still (their totals are
+    // kept like everyone's, so what they hear is read alike): they do not adopt twice.
+    if (status[i] != customer_status::prospect) continue;
     // Below the adoption probability the draw is uniform again: it picks the firm too.
     if (firm_weights == nullptr) {
       adoption_hazard(choice, segment, neighbour_mean(signal, i), weights);
