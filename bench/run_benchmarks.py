@@ -129,6 +129,11 @@ def main():
     print(f"wrote {output}")
 
 
+PHASES = {"churn": "churn", "word_of_mouth": "word of mouth", "adoption": "adoption", "issues": "issues",
+          "perception": "perception", "books": "census and books", "planning": "planning",
+          "interventions": "interventions"}
+
+
 def report(m):
     triad = {t["threads"]: t["bytes_per_second"] for t in m["triad"]}
     lines = [
@@ -178,6 +183,23 @@ def report(m):
             f"{r['updates_per_second'] / 1e6:.1f} | {r['updates_per_second'] / threads / 1e6:.1f} | {speedup:.2f} | "
             f"{traffic / triad[threads]:.3f} | {(r['peak_rss_bytes'] - r['rss_before_market_bytes']) / population:.0f} | "
             f"{limit:.0f} |")
+    lines += [
+        "",
+        "## Where the stepping time goes (seconds over the 40 quarters, by phase)",
+        "",
+        "Timed by the engine around each phase of the quarter (phase_seconds in latest.json); word of mouth is",
+        "the voice keys and the spreading of their changes to neighbours' totals, counted apart from the",
+        "phases that call for it. Watts-Strogatz in locality order.",
+        "",
+        "| customers | threads | " + " | ".join(PHASES.values()) + " |",
+        "|---:|---:|" + "---:|" * len(PHASES),
+    ]
+    for r in m["engine"]:
+        if r["graph"] != "watts_strogatz" or r["order"] != "rcm" or r["population"] < 10**6 or "phase_seconds" not in r:
+            continue
+        phases = r["phase_seconds"]
+        lines.append(f"| {r['population']:,} | {r['threads']} | " +
+                     " | ".join(f"{phases[name]:.3f}" for name in PHASES) + " |")
     e = m["end_to_end"]
     lines += [
         "",
