@@ -109,6 +109,7 @@ FULCRUM_AVX512_INLINE unsigned screen_lanes(const CustomerState& customers, cons
   const Doubles8 life_draw = uniforms_of(screen.words->word[0].data() + k);
   const Doubles8 churn_draw = uniforms_of(screen.words->word[1].data() + k);
   Doubles8 pulled = hazard;
+  unsigned extreme = 0;
   if (screen.offers.size() > 1) {
     const Doubles8 reference = gather_column(customers.reference_price.data(), index);
     const Doubles8 sensitivity = segment(&P::price_sensitivity);
@@ -127,12 +128,15 @@ FULCRUM_AVX512_INLINE unsigned screen_lanes(const CustomerState& customers, cons
     }
     const LaneMask<Doubles8> finite = best_rival - best_rival == splat<Doubles8>(0.0);
     const LaneMask<Doubles8> better = best_rival > own_utility;
-    pulled = select(finite & better,
-                    min_of(splat<Doubles8>(1.0),
-                           hazard * portable_exp(splat<Doubles8>(screen.competitor_sensitivity) * (best_rival - own_utility))),
-                    hazard);
+    const Doubles8 pull = splat<Doubles8>(screen.competitor_sensitivity) * (best_rival - own_utility);
+    pulled = select(finite & better, min_of(splat<Doubles8>(1.0), hazard * portable_exp(pull)), hazard);
+    // Near exp's overflow the two exps may disagree on infinity (0 * infinity is a hazard of 1 there):
+    // such a pull is decided in full.
+    extreme = lanes_set(finite & better & (pull > splat<Doubles8>(700.0)));
   }
-  return lanes_set(life_draw < segment(&P::life_event_rate)) | lanes_set(churn_draw < pulled + splat<Doubles8>(kScreenMargin));
+  // Not below a hazard that is NaN either (the full decision churns on !(draw >= hazard)).
+  return lanes_set(life_draw < segment(&P::life_event_rate)) |
+         lanes_set(~(churn_draw >= pulled + splat<Doubles8>(kScreenMargin))) | extreme;
 }
 
 // Eight customers at a time: their hazards as the scalar path's, to the bit, and the screen in lanes
@@ -181,14 +185,17 @@ FULCRUM_AVX512_KERNEL std::uint64_t screen_avx512(const CustomerState& customers
                                GatheredRows<FirmOffer>{screen.offers.data(), firm_of});
     decide |= static_cast<std::uint64_t>(lanes | always) << k;
   }
-  return decide | (screen_scalar(customers, listed.subspan(k), screen, hazards + k) << k);
+  if (k < listed.size()) decide |= screen_scalar(customers, listed.subspan(k), screen, hazards + k) << k;
+  return decide;
 }
 FULCRUM_AVX512_END
 #endif
 
-ScreenKernel screen_kernel(ChurnKernel kernel) {
+ScreenKernel screen_kernel(ChurnKernel kernel, Eigen::Index population) {
 #if defined(__x86_64__)
-  if (kernel == ChurnKernel::fastest && cpu_has_avx512()) return screen_avx512;
+  // The kernel's gathers index customers as 32-bit signed lanes.
+  const bool indexable = population < (Eigen::Index{1} << 31);
+  if (kernel == ChurnKernel::fastest && indexable && cpu_has_avx512()) return screen_avx512;
 #endif
   return screen_scalar;
 }
@@ -216,7 +223,7 @@ void own_churn_hazards(const CustomerState& customers, std::span<const std::uint
                        std::span<const HazardCell> cells, std::size_t segments, std::span<double> hazards,
                        ChurnKernel kernel) {
   const ChurnScreen hazards_only{cells, segments, {}, {}, {}, 0.0, nullptr};
-  const ScreenKernel screen = screen_kernel(kernel);
+  const ScreenKernel screen = screen_kernel(kernel, customers.size());
   for (std::size_t start = 0; start < listed.size(); start += DrawWords::kCapacity) {
     screen(customers, listed.subspan(start, std::min(DrawWords::kCapacity, listed.size() - start)), hazards_only,
            hazards.data() + start);
@@ -236,7 +243,7 @@ void churn_active(CustomerState& customers, std::span<const std::uint32_t> activ
   DrawWords batch;
   const ChurnScreen screen{cells, segments, segment_parameters, context.offers, context.efforts,
                            context.market.competitor_sensitivity, &batch};
-  const ScreenKernel screen_batch = screen_kernel(kernel);
+  const ScreenKernel screen_batch = screen_kernel(kernel, customers.size());
   std::array<double, DrawWords::kCapacity> hazards{};
   for (std::size_t start = 0; start < active.size(); start += DrawWords::kCapacity) {
     const std::span<const std::uint32_t> listed = active.subspan(start, std::min(DrawWords::kCapacity, active.size() - start));

@@ -109,7 +109,7 @@ namespace lanes_detail {
 constexpr int kExpSeriesDegree = 13;
 constexpr std::array<double, kExpSeriesDegree + 1> inverse_factorials() {
   std::array<double, kExpSeriesDegree + 1> inverse{};
-  double factorial = 1.0;  // exact up to 18!
+  double factorial = 1.0;  // exact up to 22!
   for (int k = 0; k <= kExpSeriesDegree; ++k) {
     if (k > 1) factorial *= k;
     inverse[static_cast<std::size_t>(k)] = 1.0 / factorial;

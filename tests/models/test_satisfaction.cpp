@@ -252,7 +252,10 @@ struct MixedMarket {
 }  // namespace
 
 TEST_CASE("the vector perception kernel gives the scalar path's bits, whatever the market", "[perception][lanes]") {
-  if (!perception_kernel_supported(PerceptionKernel::fastest)) SUCCEED("no vector kernel on this CPU");
+  if (!perception_kernel_supported(PerceptionKernel::fastest)) {
+    WARN("no vector kernel on this CPU: nothing to compare");
+    return;
+  }
   for (const bool uniform : {true, false}) {
     for (const std::string hearing_kind : {"narrow", "wide", "complete", "gathered"}) {
       MixedMarket market(3001, uniform, uniform ? 5 : 6);  // not a multiple of eight: a scalar tail
