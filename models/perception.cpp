@@ -172,7 +172,8 @@ FULCRUM_AVX512_KERNEL std::size_t perceive_avx512(CustomerState& customers, std:
       resolved[lane] = static_cast<double>(resolved_issues);
       unresolved[lane] = static_cast<double>(met - resolved_issues);
     }
-    // What each hears: its neighbours' total over its degree (neighbour_mean), 0 with no neighbours.
+    // What each hears: neighbour_mean's kept-totals case in lanes (the total times the audience's unit,
+    // over the degree; 0 with no neighbours), in its order of operations.
     Doubles8 mean = market_mean;
     if (!network.mean_field) {
       const __m512i begin = _mm512_i32gather_epi64(index, offsets, 8);

@@ -189,7 +189,8 @@ struct Hearing {
 // Mean of what the customer's neighbours say; on the complete graph, the mean over the whole market,
 // `market_total / vertices` (the Bass adopted fraction when voices are exposures). Inline: it is the
 // innermost loop of every sub-step. The float path adds in double in neighbour order: that order is
-// part of the results' identity, and the exact integer path reproduces it.
+// part of the results' identity, and the exact integer path reproduces it. (The perception kernel,
+// models/perception.cpp, has the kept-totals case in vector lanes: a change here goes there too.)
 inline double neighbour_mean(const Hearing& hearing, std::int64_t customer) {
   const SocialNetwork& network = hearing.network;
   if (network.mean_field) return hearing.market_total / static_cast<double>(network.vertices);
