@@ -6,6 +6,7 @@
 #include <boost/random/beta_distribution.hpp>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "sim/lanes.hpp"
 #include "sim/prefetch.hpp"
@@ -54,6 +55,28 @@ template <class Real, class Cell>
                       cell(&HazardCell::trust_initial)) *
          cell(&HazardCell::lock_in);
 }
+
+// The hazard raised by a better rival: min(1, hazard * e^(sensitivity * (best - own))) where the best
+// open rival's utility is finite and above the customer's own firm's. `exp` is the C library's in the
+// full decision and portable_exp in the screen's lanes (hence the screen's margin). For one customer
+// the exponential is taken only where a rival pulls.
+template <class Real, class Exp>
+[[gnu::always_inline]] inline Real pulled_by_rival(Real hazard, Real best_rival, Real own_utility, Real sensitivity,
+                                                   Exp exp) {
+  const auto pulls = (best_rival - best_rival == splat<Real>(0.0)) & (best_rival > own_utility);
+  if constexpr (std::is_same_v<Real, double>) {
+    if (!pulls) return hazard;
+  }
+  return select(pulls, min_of(splat<Real>(1.0), hazard * exp(sensitivity * (best_rival - own_utility))), hazard);
+}
+
+// portable_exp as a callable that inlines into the kernels (a lambda would not take their target).
+struct PortableExp {
+  template <class Real>
+  [[gnu::always_inline]] Real operator()(Real x) const {
+    return portable_exp(x);
+  }
+};
 
 // What the screen needs to tell which of a batch's customers may meet anything this quarter.
 struct ChurnScreen {
@@ -126,13 +149,12 @@ FULCRUM_AVX512_INLINE unsigned screen_lanes(const CustomerState& customers, cons
       best_rival =
           max_of(best_rival, select(firm == splat<Doubles8>(static_cast<double>(rival)), splat<Doubles8>(-HUGE_VAL), utility));
     }
-    const LaneMask<Doubles8> finite = best_rival - best_rival == splat<Doubles8>(0.0);
-    const LaneMask<Doubles8> better = best_rival > own_utility;
-    const Doubles8 pull = splat<Doubles8>(screen.competitor_sensitivity) * (best_rival - own_utility);
-    pulled = select(finite & better, min_of(splat<Doubles8>(1.0), hazard * portable_exp(pull)), hazard);
+    const Doubles8 sensitivity_to_rivals = splat<Doubles8>(screen.competitor_sensitivity);
+    pulled = pulled_by_rival(hazard, best_rival, own_utility, sensitivity_to_rivals, PortableExp{});
     // Near exp's overflow the two exps may disagree on infinity (0 * infinity is a hazard of 1 there):
     // such a pull is decided in full.
-    extreme = lanes_set(finite & better & (pull > splat<Doubles8>(700.0)));
+    extreme = lanes_set((best_rival > own_utility) &
+                        (sensitivity_to_rivals * (best_rival - own_utility) > splat<Doubles8>(700.0)));
   }
   // Not below a hazard that is NaN either (the full decision churns on !(draw >= hazard)).
   return lanes_set(life_draw < segment(&P::life_event_rate)) |
@@ -236,8 +258,7 @@ void churn_active(CustomerState& customers, std::span<const std::uint32_t> activ
   const std::size_t firms = context.offers.size();
   std::vector<double> utilities(firms + 1);  // [0]: doing without; [1 + k]: switching to firm k
   const std::vector<HazardCell> cells = hazard_cells(context);
-  std::vector<CustomerParameters> segment_parameters;
-  for (const Segment& segment : context.segments) segment_parameters.push_back(segment.customers);
+  const std::vector<CustomerParameters> segment_parameters = customer_parameters_of(context.segments);
   // A batch at a time: the draws and hazards of all its customers first (in vector lanes where the CPU
   // has them), and the screen's word on who may meet anything at all; only those are decided in full.
   DrawWords batch;
@@ -296,10 +317,8 @@ void churn_active(CustomerState& customers, std::span<const std::uint32_t> activ
         best_rival = std::max(best_rival, utilities[1 + k]);
       }
       const RetentionEffort& effort = context.efforts[own];
-      double hazard = hazards[j];
-      if (std::isfinite(best_rival) && best_rival > own_utility) {
-        hazard = std::min(1.0, hazard * std::exp(context.market.competitor_sensitivity * (best_rival - own_utility)));
-      }
+      double hazard = pulled_by_rival(hazards[j], best_rival, own_utility, context.market.competitor_sensitivity,
+                                      [](double x) { return std::exp(x); });
       if (effort.incentivises_detractors && nps_category(customers.satisfaction[i]) == NpsCategory::detractor) {
         hazard *= effort.incentive_multiplier;
         ++tally.incentivised;

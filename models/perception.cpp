@@ -226,8 +226,7 @@ void perceive_active(CustomerState& customers, std::span<const std::uint32_t> ac
                      const WordOfMouthParameters& word_of_mouth, const IssueParameters& issues, const Hearing& heard,
                      const std::vector<Offer>& offers, const CustomerDraws& draws, std::vector<FirmTally>& tallies,
                      PerceptionKernel kernel) {
-  PerceptionTables tables{{}, offers, word_of_mouth, issues};
-  for (const Segment& segment : segments) tables.segments.push_back(segment.customers);
+  const PerceptionTables tables{customer_parameters_of(segments), offers, word_of_mouth, issues};
   std::size_t done = 0;
 #if defined(__x86_64__)
   // The vector kernel reads neighbour totals as they are kept (or the complete graph's one mean), and

@@ -3,6 +3,7 @@
 // (sim/parameters.cpp), which alone holds every parameter's path, default, unit and range. The fields
 // here carry no defaults on purpose: a Scenario comes only from default_scenario() or the loader.
 #include <cstdint>
+#include <span>
 #include <string>
 #include <utility>
 #include <variant>
@@ -239,6 +240,14 @@ struct Segment {
   CustomerParameters customers;
   ChurnParameters churn;
 };
+
+// The segments' customer parameters side by side, by segment: a table the vector kernels gather from.
+inline std::vector<CustomerParameters> customer_parameters_of(std::span<const Segment> segments) {
+  std::vector<CustomerParameters> table;
+  table.reserve(segments.size());
+  for (const Segment& segment : segments) table.push_back(segment.customers);
+  return table;
+}
 
 inline constexpr std::size_t kMaxSegments = 64;
 

@@ -6,12 +6,16 @@
 namespace fulcrum {
 
 // AVX-512 as the kernels use it: the foundation, 64-bit integer conversions (DQ) and 256-bit forms of
-// the gathers and scatters (VL), which every AVX-512 CPU since 2017 has.
+// the gathers and scatters (VL), which every AVX-512 CPU since 2017 has. Asked once: the passes ask
+// for every block.
 inline bool cpu_has_avx512() {
 #if defined(__x86_64__)
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-         __builtin_cpu_supports("avx512vl");
+  static const bool has = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+           __builtin_cpu_supports("avx512vl");
+  }();
+  return has;
 #else
   return false;
 #endif
@@ -19,8 +23,11 @@ inline bool cpu_has_avx512() {
 
 inline bool cpu_has_avx2() {
 #if defined(__x86_64__)
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2");
+  static const bool has = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2");
+  }();
+  return has;
 #else
   return false;
 #endif
