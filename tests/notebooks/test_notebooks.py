@@ -1,10 +1,12 @@
 """Every notebook runs top to bottom (at a reduced size) without error, and is stored without outputs."""
 import os
 import pathlib
+import tempfile
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from traitlets.config import Config
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -23,5 +25,14 @@ def test_notebook_runs(path, tmp_path):
         if cell.cell_type == "code":
             assert not cell.outputs and cell.execution_count is None, f"{path.name} is stored with outputs"
     os.environ.setdefault("FULCRUM_NOTEBOOK_SCALE", "0.1")
-    client = NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
-    client.execute()
+    # The kernel talks over Unix sockets in a directory of its own, not TCP ports: jupyter_client picks a
+    # free port and the kernel binds it a moment later, and a test running beside this one (MPI sweeps
+    # open ports too) can take it in between ("Address already in use"; the kernel dies and the client
+    # waits out its start-up timeout). A short directory, as a socket path has a limit of about 100 bytes.
+    with tempfile.TemporaryDirectory(prefix="fulcrum-nb-") as sockets:
+        config = Config()
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = os.path.join(sockets, "kernel")
+        client = NotebookClient(notebook, timeout=600, kernel_name="python3", config=config,
+                                resources={"metadata": {"path": str(path.parent)}})
+        client.execute()
