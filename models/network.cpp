@@ -204,39 +204,64 @@ std::vector<std::uint32_t> breadth_first_order(const SocialNetwork& network, std
 }  // namespace
 
 SocialNetwork network_from_edges(std::int64_t vertices, std::vector<Edge> edges) {
+  // At 10^7 customers the edges are 400 MB and so are the rows: every extra array or pass over them
+  // costs this machine's page faults more than the work. So there is no cursor array (each row fills
+  // from its end down, the offsets themselves counting), no zeroing of the rows before they are filled,
+  // no pass of its own for self-loops, and no copy to shrink the rows unless duplicates were many.
   SocialNetwork network;
   network.mean_field = false;
   network.vertices = vertices;
-  network.offsets.assign(static_cast<std::size_t>(vertices) + 1, 0);
-  std::erase_if(edges, [](const Edge& e) { return e.a == e.b; });
-  for (const Edge& e : edges) {
-    ++network.offsets[e.a + 1];
-    ++network.offsets[e.b + 1];
+  const auto n = static_cast<std::size_t>(vertices);
+  std::vector<std::uint64_t>& offsets = network.offsets;
+  offsets.assign(n + 1, 0);
+  // Generators give edges by source, so e.a's row is near the last one touched; e.b's is far where an
+  // edge was rewired (and everywhere on a scale-free graph): its counter is asked for ahead.
+  constexpr std::size_t kAhead = 16;
+  const std::size_t count = edges.size();
+  for (std::size_t k = 0; k < count; ++k) {
+    if (k + kAhead < count) prefetch(offsets.data() + edges[k + kAhead].b + 1);
+    const Edge& e = edges[k];
+    if (e.a == e.b) continue;  // self-loops are dropped
+    ++offsets[e.a + 1];
+    ++offsets[e.b + 1];
   }
-  std::partial_sum(network.offsets.begin(), network.offsets.end(), network.offsets.begin());
-  network.neighbours.resize(network.offsets.back());
-  std::vector<std::uint64_t> cursor(network.offsets.begin(), network.offsets.end() - 1);
-  for (const Edge& e : edges) {
-    network.neighbours[cursor[e.a]++] = e.b;
-    network.neighbours[cursor[e.b]++] = e.a;
+  std::partial_sum(offsets.begin(), offsets.end(), offsets.begin());  // offsets[v + 1]: where row v ends
+  const std::uint64_t filled = offsets[n];
+  network.neighbours.resize(filled);
+  std::uint32_t* neighbours = network.neighbours.data();
+  // Last edge first: filling each row from its end down then leaves it in the generator's order, which
+  // for most rows is already sorted (the sort below then costs a comparison per neighbour). The far row's
+  // counter is asked for 2 * kAhead edges ahead, and the place it points to kAhead ahead.
+  for (std::size_t k = count; k-- > 0;) {
+    if (k >= 2 * kAhead) prefetch(offsets.data() + edges[k - 2 * kAhead].b + 1);
+    if (k >= kAhead) {
+      const std::uint64_t place = offsets[edges[k - kAhead].b + 1];  // 0 only for an empty row's self-loop
+      prefetch(neighbours + (place > 0 ? place - 1 : 0));
+    }
+    const Edge& e = edges[k];
+    if (e.a == e.b) continue;
+    neighbours[--offsets[e.a + 1]] = e.b;
+    neighbours[--offsets[e.b + 1]] = e.a;
   }
   edges.clear();
   edges.shrink_to_fit();
-  // Sort each row and drop duplicate edges, compacting in place.
+  // Now offsets[v + 1] is where row v starts (the order within a row is undone by the sort below). Sort
+  // each row, drop duplicate edges and compact in place, setting offsets[v] to row v's new start: row
+  // v is read from offsets[v + 1] to offsets[v + 2] before either is overwritten.
   std::uint64_t write = 0;
-  std::uint64_t row_start = 0;
-  for (std::int64_t v = 0; v < vertices; ++v) {
-    const auto begin = network.neighbours.begin() + static_cast<std::ptrdiff_t>(row_start);
-    const auto end = network.neighbours.begin() + static_cast<std::ptrdiff_t>(network.offsets[v + 1]);
+  for (std::size_t v = 0; v < n; ++v) {
+    std::uint32_t* begin = neighbours + offsets[v + 1];
+    std::uint32_t* end = neighbours + (v + 1 < n ? offsets[v + 2] : filled);
     std::sort(begin, end);
-    const auto unique_end = std::unique(begin, end);
-    row_start = network.offsets[v + 1];
-    network.offsets[v] = write;
-    for (auto it = begin; it != unique_end; ++it) network.neighbours[write++] = *it;
+    std::uint32_t* const unique_end = std::unique(begin, end);
+    offsets[v] = write;
+    for (const std::uint32_t* it = begin; it != unique_end; ++it) neighbours[write++] = *it;
   }
-  network.offsets[static_cast<std::size_t>(vertices)] = write;
+  offsets[n] = write;
   network.neighbours.resize(write);
-  network.neighbours.shrink_to_fit();
+  // Duplicates are rare in generated graphs (a rewired edge landing on an existing one): their slack is
+  // not worth a second copy of every row. An edge list with many repeats is shrunk.
+  if (network.neighbours.capacity() - write > write / 16) network.neighbours.shrink_to_fit();
   return network;
 }
 

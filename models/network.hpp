@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "sim/prefetch.hpp"
-
 #include "sim/scenario.hpp"
+#include "sim/uninitialised_allocator.hpp"
 
 namespace fulcrum {
 
@@ -17,7 +17,8 @@ struct SocialNetwork {
   bool mean_field = true;       // complete graph: everyone hears everyone; no edges stored
   std::int64_t vertices = 0;
   std::vector<std::uint64_t> offsets;     // CSR row starts, vertices + 1 of them
-  std::vector<std::uint32_t> neighbours;  // CSR column indices, each undirected edge stored both ways
+  // CSR column indices, each undirected edge stored both ways.
+  std::vector<std::uint32_t, UninitialisedAllocator<std::uint32_t>> neighbours;
 
   [[nodiscard]] std::int64_t degree(std::int64_t vertex) const {
     return mean_field ? vertices - 1 : static_cast<std::int64_t>(offsets[vertex + 1] - offsets[vertex]);

@@ -3,11 +3,9 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <cstdint>
-#include <memory>
-#include <new>
-#include <type_traits>
-#include <utility>
 #include <vector>
+
+#include "sim/uninitialised_allocator.hpp"
 
 namespace fulcrum {
 
@@ -72,26 +70,6 @@ inline CustomerRange block_range(Eigen::Index block, Eigen::Index population) {
   return {begin, std::min(begin + kCustomersPerBlock, population)};
 }
 
-// An allocator whose resize leaves new elements as they are: for lists that are always written before
-// they are read, growing back to a block's size each quarter needs no zeroing.
-template <class T>
-struct UninitialisedAllocator : std::allocator<T> {
-  template <class U>
-  struct rebind {
-    using other = UninitialisedAllocator<U>;
-  };
-  UninitialisedAllocator() = default;
-  template <class U>
-  explicit UninitialisedAllocator(const UninitialisedAllocator<U>&) noexcept {}
-  template <class U>
-  void construct(U* place) noexcept(std::is_nothrow_default_constructible_v<U>) {
-    ::new (static_cast<void*>(place)) U;
-  }
-  template <class U, class... Arguments>
-  void construct(U* place, Arguments&&... arguments) {
-    ::new (static_cast<void*>(place)) U(std::forward<Arguments>(arguments)...);
-  }
-};
 using CustomerList = std::vector<std::uint32_t, UninitialisedAllocator<std::uint32_t>>;
 
 // Who is what in a block of customers: the active customers and the prospects, each in order, and how
