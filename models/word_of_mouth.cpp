@@ -113,7 +113,7 @@ VoiceTotals voice_block(const CustomerState& customers, CustomerRange range, con
 }
 
 void update_voice_keys(const CustomerState& customers, std::span<const std::uint32_t> who,
-                       std::span<std::uint8_t> voice_keys, std::vector<VoiceChange>& changes) {
+                       std::span<std::uint8_t> voice_keys, VoiceChanges& changes) {
   // Every customer is written as a change and kept (the count moves on) only if its key changed: which
   // ones do is hard to guess, and a branch on it would often be wrong.
   const std::size_t before = changes.size();
@@ -133,7 +133,7 @@ void update_voice_keys(const CustomerState& customers, std::span<const std::uint
 }
 
 void update_voice_keys(const CustomerState& customers, CustomerRange range, std::span<std::uint8_t> voice_keys,
-                       std::vector<VoiceChange>& changes) {
+                       VoiceChanges& changes) {
   std::vector<std::uint32_t> everyone(static_cast<std::size_t>(range.end - range.begin));
   std::iota(everyone.begin(), everyone.end(), static_cast<std::uint32_t>(range.begin));
   update_voice_keys(customers, everyone, voice_keys, changes);

@@ -104,13 +104,16 @@ struct VoiceChange {
   std::uint8_t before;
   std::uint8_t after;
 };
+// Written in full before they are read (update_voice_keys writes every customer it visits, and keeps
+// the count of those that changed), so growing them zeroes nothing.
+using VoiceChanges = std::vector<VoiceChange, UninitialisedAllocator<VoiceChange>>;
 
 // Sets the block's voice keys from the customers' state and appends the ones that changed.
 void update_voice_keys(const CustomerState& customers, CustomerRange range, std::span<std::uint8_t> voice_keys,
-                       std::vector<VoiceChange>& changes);
+                       VoiceChanges& changes);
 // The same for the listed customers only (those a sub-step changed).
 void update_voice_keys(const CustomerState& customers, std::span<const std::uint32_t> who,
-                       std::span<std::uint8_t> voice_keys, std::vector<VoiceChange>& changes);
+                       std::span<std::uint8_t> voice_keys, VoiceChanges& changes);
 
 // What each customer's neighbours say, in total, to it as a prospect and as a customer (in units of
 // each audience's 2^-shift). Only exact audiences can be kept so. In 32-bit integers when every total

@@ -151,9 +151,11 @@ VoiceTotals Simulation::listen_now() {
     // Only customers active when statuses were last taken can have a voice other than their key since
     // the last sub-step: perception, programmes and churn change no one else (prospects stay silent,
     // lapsed customers keep the word they left with, new customers were listened to as they joined).
-    std::vector<std::vector<VoiceChange>> changes(static_cast<std::size_t>(world_.blocks()));
+    std::vector<VoiceChanges>& changes = voice_changes_;
+    changes.resize(static_cast<std::size_t>(world_.blocks()));
     for_each_block(world_, [&](Eigen::Index block) {
       const auto b = static_cast<std::size_t>(block);
+      changes[b].clear();
       update_voice_keys(world_.customers, statuses_[b].active, world_.voice_keys, changes[b]);
     });
     spread(changes);
@@ -175,9 +177,11 @@ VoiceTotals Simulation::listen_now() {
 
 void Simulation::listen_to(const std::vector<std::vector<std::uint32_t>>& changed) {
   const auto start = std::chrono::steady_clock::now();
-  std::vector<std::vector<VoiceChange>> changes(changed.size());
+  std::vector<VoiceChanges>& changes = voice_changes_;
+  changes.resize(changed.size());
   for_each_block(world_, [&](Eigen::Index block) {
     const auto b = static_cast<std::size_t>(block);
+    changes[b].clear();
     update_voice_keys(world_.customers, changed[b], world_.voice_keys, changes[b]);
   });
   spread(changes);
@@ -227,7 +231,7 @@ bool Simulation::spread_atomically() const {
   return spreading_atomically_is_cheaper(share, network.vertices);
 }
 
-void Simulation::spread(const std::vector<std::vector<VoiceChange>>& changes) {
+void Simulation::spread(const std::vector<VoiceChanges>& changes) {
   // Each thread spreads the changes of a run of consecutive blocks as one list (a block has a few dozen
   // changes, and spreading block by block would restart the prefetching ahead at each). Neighbours'
   // totals are shared: either each thread owns its blocks' customers' totals, adds to its own in place
@@ -250,7 +254,7 @@ void Simulation::spread(const std::vector<std::vector<VoiceChange>>& changes) {
 #pragma omp for schedule(static)
     for (int thread = 0; thread < threads; ++thread) {
       const CustomerRange owned = owned_by(thread, threads);
-      std::vector<VoiceChange>& run = spread_runs_[static_cast<std::size_t>(thread)];
+      VoiceChanges& run = spread_runs_[static_cast<std::size_t>(thread)];
       std::vector<VoiceAddition>& outbox = outboxes_[static_cast<std::size_t>(thread)];
       run.clear();
       outbox.clear();

@@ -192,7 +192,7 @@ TEST_CASE("the shortcuts of adopt_block decide exactly what the plain rule decid
     // Neighbour totals, as the incremental kernel keeps them.
     NeighbourTotals totals;
     totals.keep(static_cast<std::size_t>(n), audiences);
-    std::vector<VoiceChange> changes;
+    VoiceChanges changes;
     std::vector<std::uint8_t> silent(static_cast<std::size_t>(n), voice_key(customer_status::prospect, 0.0f));
     update_voice_keys(customers, {0, n}, silent, changes);
     spread_voice_changes(network, audiences, changes, {0, n}, nullptr, totals);

@@ -241,7 +241,7 @@ struct MixedMarket {
       keys[static_cast<std::size_t>(i)] = voice_key(customers.status[i], customers.satisfaction[i]);
     }
     totals.keep(static_cast<std::size_t>(n), audiences);
-    std::vector<VoiceChange> changes;
+    VoiceChanges changes;
     std::vector<std::uint8_t> silent(static_cast<std::size_t>(n), voice_key(customer_status::prospect, 0.0f));
     update_voice_keys(customers, {0, n}, silent, changes);
     spread_voice_changes(network, audiences, changes, {0, n}, nullptr, totals);

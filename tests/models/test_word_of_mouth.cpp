@@ -146,7 +146,7 @@ TEST_CASE("voice changes spread by owners with outboxes give the totals one spre
     const Audiences audiences = make_audiences(default_scenario().word_of_mouth, network);
     REQUIRE(audiences.prospects.exact);
     REQUIRE(audiences.customers.exact);
-    std::vector<VoiceChange> changes;
+    VoiceChanges changes;
     std::vector<std::uint8_t> keys(static_cast<std::size_t>(n), voice_key(customer_status::prospect, 0.0f));
     for (std::uint32_t c = 0; c < n; ++c) {
       const auto key = static_cast<std::uint8_t>(engine() % kVoiceKeys);
@@ -172,7 +172,7 @@ TEST_CASE("voice changes spread by owners with outboxes give the totals one spre
     start(split);
     std::array<std::vector<VoiceAddition>, 3> outboxes;
     for (std::size_t owner = 0; owner < 3; ++owner) {
-      std::vector<VoiceChange> own;
+      VoiceChanges own;
       for (const VoiceChange& change : changes) {
         if (change.customer >= cuts[owner] && change.customer < cuts[owner + 1]) own.push_back(change);
       }
