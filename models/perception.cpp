@@ -176,9 +176,18 @@ FULCRUM_AVX512_KERNEL std::size_t perceive_avx512(CustomerState& customers, std:
     // over the degree; 0 with no neighbours), in its order of operations.
     Doubles8 mean = market_mean;
     if (!network.mean_field) {
-      const __m512i begin = _mm512_i32gather_epi64(index, offsets, 8);
-      const __m512i end = _mm512_i32gather_epi64(index, offsets + 1, 8);
-      const Doubles8 degree = _mm512_cvtepu64_pd(_mm512_sub_epi64(end, begin));
+      // The degree byte of each lane (four bytes read, the first kept), and for lanes with many
+      // neighbours the degree from the offsets.
+      const __m256i bytes = _mm256_i32gather_epi32(reinterpret_cast<const int*>(heard.neighbour_totals.degrees), index, 1);
+      const __m256i short_degree = _mm256_and_si256(bytes, _mm256_set1_epi32(0xFF));
+      Doubles8 degree = _mm512_cvtepi32_pd(short_degree);
+      const __mmask8 many = _mm256_cmpeq_epi32_mask(short_degree, _mm256_set1_epi32(NeighbourTotals::kManyNeighbours));
+      if (many != 0) {
+        const __m512i none = _mm512_setzero_si512();
+        const __m512i begin = _mm512_mask_i32gather_epi64(none, many, index, offsets, 8);
+        const __m512i end = _mm512_mask_i32gather_epi64(none, many, index, offsets + 1, 8);
+        degree = _mm512_mask_blend_pd(many, degree, _mm512_cvtepu64_pd(_mm512_sub_epi64(end, begin)));
+      }
       const Doubles8 total =
           heard.neighbour_totals.narrow != nullptr
               ? Doubles8(_mm512_cvtepi32_pd(_mm256_i32gather_epi32(heard.neighbour_totals.narrow, index, 8)))

@@ -139,15 +139,20 @@ void update_voice_keys(const CustomerState& customers, CustomerRange range, std:
   update_voice_keys(customers, everyone, voice_keys, changes);
 }
 
-void NeighbourTotals::keep(std::size_t population, const Audiences& audiences) {
+void NeighbourTotals::keep(const SocialNetwork& network, const Audiences& audiences, bool wide_anyway) {
   constexpr std::int64_t kNarrowLimit = std::numeric_limits<std::int32_t>::max();
   const bool fits = audiences.prospects.largest_total <= kNarrowLimit && audiences.customers.largest_total <= kNarrowLimit;
+  const auto population = static_cast<std::size_t>(network.vertices);
   narrow.clear();
   wide.clear();
-  if (fits) {
+  if (fits && !wide_anyway) {
     narrow.assign(2 * population, 0);
   } else {
     wide.assign(2 * population, 0);
+  }
+  degrees.assign(population + 3, 0);
+  for (std::size_t c = 0; c < population; ++c) {
+    degrees[c] = static_cast<std::uint8_t>(std::min<std::int64_t>(network.degree(static_cast<std::int64_t>(c)), kManyNeighbours));
   }
 }
 

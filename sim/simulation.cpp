@@ -280,7 +280,7 @@ void Simulation::spread(const std::vector<VoiceChanges>& changes) {
 Hearing Simulation::hearing(const Audience& audience, double market_total,
                             std::size_t neighbour_totals) const {
   return {world_.market->network, world_.voice_keys, audience, market_total,
-          world_.neighbour_totals.heard_by(neighbour_totals)};
+          heard_by(world_.neighbour_totals, neighbour_totals)};
 }
 
 void Simulation::adoption_phase(BlockFlows& flows) {
@@ -664,8 +664,8 @@ void Simulation::run_to_horizon() {
 }
 
 MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t concurrent_runs) {
-  // CustomerState's columns (10 floats and ints, 4 narrower), word of mouth (a voice key and two
-  // neighbour totals, counted at 8 bytes though sparse networks keep 4), adoption draw lists (8 bytes per
+  // CustomerState's columns (10 floats and ints, 4 narrower), word of mouth (a voice key, and two
+  // neighbour totals with the degree: 16 bytes in 32 or in 64 bits), adoption draw lists (8 bytes per
   // listed draw, about 20 per prospect), and the network: 4 bytes per directed edge plus 8 per vertex,
   // twice while it is being built.
   constexpr double kStateBytes = 10 * 4 + 1 + 2 + 2 + 1 + 1 + 2 * 8 + 20;

@@ -112,7 +112,7 @@ World make_world(const Scenario& scenario, const Market& market, std::uint64_t r
               make_audiences(scenario.word_of_mouth, market.network), {}};
   if (scenario.simulation.kernel == WordOfMouthKernel::incremental && world.audiences.prospects.exact &&
       world.audiences.customers.exact) {
-    world.neighbour_totals.keep(population, world.audiences);
+    world.neighbour_totals.keep(market.network, world.audiences);
   }
   for (const Scenario& firm_scenario : market.firm_scenarios) world.firms.push_back(make_firm(firm_scenario));
   for (std::size_t i = 0; i < population; ++i) world.customers.segment[static_cast<Eigen::Index>(i)] = market.segment_of[i];

@@ -191,7 +191,7 @@ TEST_CASE("the shortcuts of adopt_block decide exactly what the plain rule decid
     }
     // Neighbour totals, as the incremental kernel keeps them.
     NeighbourTotals totals;
-    totals.keep(static_cast<std::size_t>(n), audiences);
+    totals.keep(network, audiences);
     VoiceChanges changes;
     std::vector<std::uint8_t> silent(static_cast<std::size_t>(n), voice_key(customer_status::prospect, 0.0f));
     update_voice_keys(customers, {0, n}, silent, changes);
@@ -226,7 +226,7 @@ TEST_CASE("the shortcuts of adopt_block decide exactly what the plain rule decid
     for (const bool kept : {false, true}) {
       CustomerState decided = customers;
       std::vector<FirmTally> tallies(4);
-      const Hearing hearing{network, keys, audiences.prospects, 0.0, kept ? totals.heard_by(NeighbourTotals::kProspects) : TotalsView{}};
+      const Hearing hearing{network, keys, audiences.prospects, 0.0, kept ? heard_by(totals, NeighbourTotals::kProspects) : TotalsView{}};
       adopt_block(decided, {0, n}, dt, hearing, choice, 1, draws, substep, tallies);
       for (Eigen::Index i = 0; i < n; ++i) {
         const bool joined = customers.status[i] == customer_status::prospect && decided.status[i] == customer_status::active;

@@ -209,6 +209,11 @@ struct MixedMarket {
     for (std::int64_t e = 0; e < 5 * n; ++e) {
       edges.push_back({static_cast<std::uint32_t>(engine() % n), static_cast<std::uint32_t>(engine() % n)});
     }
+    // Two hubs with more neighbours than a degree byte holds (NeighbourTotals::degrees): theirs is read
+    // from the offsets, in the vector lanes too.
+    for (const std::uint32_t hub : {7U, 100U}) {
+      for (std::uint32_t spoke = 0; spoke < 300 + hub; ++spoke) edges.push_back({hub, static_cast<std::uint32_t>(engine() % n)});
+    }
     network = network_from_edges(n, edges);
     audiences = make_audiences(default_scenario().word_of_mouth, network);
     keys.assign(static_cast<std::size_t>(n), voice_key(customer_status::prospect, 0.0f));
@@ -240,7 +245,7 @@ struct MixedMarket {
       customers.spend[i] = static_cast<float>(1.0 + 4.0 * uniform01(engine));
       keys[static_cast<std::size_t>(i)] = voice_key(customers.status[i], customers.satisfaction[i]);
     }
-    totals.keep(static_cast<std::size_t>(n), audiences);
+    totals.keep(network, audiences);
     VoiceChanges changes;
     std::vector<std::uint8_t> silent(static_cast<std::size_t>(n), voice_key(customer_status::prospect, 0.0f));
     update_voice_keys(customers, {0, n}, silent, changes);
@@ -269,7 +274,7 @@ TEST_CASE("the vector perception kernel gives the scalar path's bits, whatever t
       const bool kept = hearing_kind == "narrow" || hearing_kind == "wide";
       const Hearing heard{hearing_kind == "complete" ? complete : market.network, market.keys, market.audiences.customers,
                           hearing_kind == "complete" ? 123.0 : 0.0,
-                          kept ? market.totals.heard_by(NeighbourTotals::kCustomers) : TotalsView{}};
+                          kept ? heard_by(market.totals, NeighbourTotals::kCustomers) : TotalsView{}};
       const CustomerDraws draws({3, 0, StreamPurpose::resolution, 1, 0, 0});
       const auto perceive = [&](PerceptionKernel kernel) {
         CustomerState customers = market.customers;

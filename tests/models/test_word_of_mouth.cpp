@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "models/word_of_mouth.hpp"
+#include <bit>
 #include <cmath>
 #include <limits>
 
@@ -155,12 +156,8 @@ TEST_CASE("voice changes spread by owners with outboxes give the totals one spre
     }
     // Kept in 32 bits, as keep() chooses here, and in 64 bits every other trial: the same totals.
     const auto start = [&](NeighbourTotals& totals) {
-      totals.keep(static_cast<std::size_t>(n), audiences);
-      REQUIRE(!totals.narrow.empty());
-      if (trial % 2 == 1) {
-        totals.narrow.clear();
-        totals.wide.assign(2 * static_cast<std::size_t>(n), 0);
-      }
+      totals.keep(network, audiences, trial % 2 == 1);
+      REQUIRE(totals.narrow.empty() == (trial % 2 == 1));
     };
     NeighbourTotals one;
     start(one);
@@ -190,12 +187,54 @@ TEST_CASE("voice changes spread by owners with outboxes give the totals one spre
     spread_voice_changes(network, audiences, changes, {0, 0}, nullptr, atomically, true);
     REQUIRE(atomically.narrow == one.narrow);
     REQUIRE(atomically.wide == one.wide);
-    const TotalsView heard = one.heard_by(NeighbourTotals::kCustomers);
     for (std::int64_t v = 0; v < n; ++v) {
       std::int64_t to_customers = 0;
       for (const std::uint32_t neighbour : network.neighbours_of(v)) to_customers += audiences.customers.fixed[keys[neighbour]];
-      const auto at = 2 * static_cast<std::size_t>(v);
-      REQUIRE((heard.narrow != nullptr ? std::int64_t{heard.narrow[at]} : heard.wide[at]) == to_customers);
+      REQUIRE(one.total(static_cast<std::size_t>(v), NeighbourTotals::kCustomers) == to_customers);
+    }
+    // What each customer hears, read from the kept totals (narrow ones hold the degree, wide ones take it
+    // from the offsets), is the very double the gather over its neighbours' keys gives.
+    for (const std::size_t audience : {NeighbourTotals::kProspects, NeighbourTotals::kCustomers}) {
+      const Audience& heard_as = audience == NeighbourTotals::kProspects ? audiences.prospects : audiences.customers;
+      const Hearing kept{network, keys, heard_as, 0.0, heard_by(one, audience)};
+      const Hearing gathered{network, keys, heard_as, 0.0};
+      for (std::int64_t v = 0; v < n; ++v) {
+        REQUIRE(std::bit_cast<std::uint64_t>(neighbour_mean(kept, v)) == std::bit_cast<std::uint64_t>(neighbour_mean(gathered, v)));
+      }
+    }
+  }
+}
+
+TEST_CASE("what a hub hears from kept totals is what its neighbours say, however many they are", "[word_of_mouth]") {
+  // A degree is kept in a byte, 255 standing for 255 or more (then read from the offsets): stars
+  // on either side of that, their leaves promoters, passives and detractors in turn.
+  for (const std::uint32_t leaves : {1U, 254U, 255U, 256U, 1000U}) {
+    std::vector<Edge> edges;
+    for (std::uint32_t leaf = 1; leaf <= leaves; ++leaf) edges.push_back({0, leaf});
+    const SocialNetwork star = network_from_edges(leaves + 2, edges);  // and one vertex with no neighbours
+    const Audiences audiences = make_audiences(default_scenario().word_of_mouth, star);
+    CustomerState customers(leaves + 2);
+    for (Eigen::Index i = 1; i <= leaves; ++i) {
+      customers.status[i] = customer_status::active;
+      customers.satisfaction[i] = std::array{9.0f, 7.0f, 3.0f}[static_cast<std::size_t>(i % 3)];
+    }
+    std::vector<std::uint8_t> keys(leaves + 2, voice_key(customer_status::prospect, 0.0f));
+    VoiceChanges changes;
+    update_voice_keys(customers, {0, leaves + 2}, keys, changes);
+    for (const bool wide : {false, true}) {
+      NeighbourTotals totals;
+      totals.keep(star, audiences, wide);
+      CHECK(totals.degrees[0] == std::min<std::uint32_t>(leaves, NeighbourTotals::kManyNeighbours));
+      spread_voice_changes(star, audiences, changes, {0, leaves + 2}, nullptr, totals);
+      for (const std::size_t audience : {NeighbourTotals::kProspects, NeighbourTotals::kCustomers}) {
+        const Audience& heard_as = audience == NeighbourTotals::kProspects ? audiences.prospects : audiences.customers;
+        const Hearing kept{star, keys, heard_as, 0.0, heard_by(totals, audience)};
+        const Hearing gathered{star, keys, heard_as, 0.0};
+        for (const std::int64_t v : {std::int64_t{0}, std::int64_t{1}, static_cast<std::int64_t>(leaves + 1)}) {
+          CHECK(std::bit_cast<std::uint64_t>(neighbour_mean(kept, v)) == std::bit_cast<std::uint64_t>(neighbour_mean(gathered, v)));
+        }
+        if (leaves > 1) CHECK(neighbour_mean(kept, 0) != 0.0);  // not a test of zeros
+      }
     }
   }
 }
@@ -212,7 +251,7 @@ TEST_CASE("neighbour totals are kept in 32 bits only when every total a customer
     REQUIRE(audiences.prospects.exact);
     CHECK(audiences.prospects.largest_total >= hub_degree);
     NeighbourTotals totals;
-    totals.keep(static_cast<std::size_t>(hub_degree + 1), audiences);
+    totals.keep(star, audiences);
     const std::int64_t largest = std::max(audiences.prospects.largest_total, audiences.customers.largest_total);
     CHECK(totals.narrow.empty() == (largest > std::numeric_limits<std::int32_t>::max()));
     CHECK(totals.narrow.empty() != totals.wide.empty());
