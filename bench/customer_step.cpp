@@ -44,7 +44,7 @@ int run_step(const std::string& scenario_path, const std::vector<std::string>& s
   const double rss_before = peak_rss_bytes();
 
   auto start = Clock::now();
-  const Market market = build_market(scenario);
+  const Market market = build_market(scenario, threads);
   const double market_seconds = seconds_since(start);
   const double rss_after_market = peak_rss_bytes();
 

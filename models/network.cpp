@@ -1,6 +1,7 @@
 #include "models/network.hpp"
 
 #include <fmt/format.h>
+#include <omp.h>
 
 #include <algorithm>
 #include <boost/graph/adjacency_list.hpp>
@@ -14,6 +15,7 @@
 #include <deque>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <numeric>
 #include <queue>
 #include <sstream>
@@ -201,29 +203,45 @@ std::vector<std::uint32_t> breadth_first_order(const SocialNetwork& network, std
   return order;
 }
 
+// The vertices the calling thread of an OpenMP team owns, as {first, count}: the team's share of n.
+std::pair<std::size_t, std::size_t> owned_vertices(std::size_t n) {
+  const auto thread = static_cast<std::size_t>(omp_get_thread_num());
+  const auto threads = static_cast<std::size_t>(omp_get_num_threads());
+  const std::size_t first = n * thread / threads;
+  return {first, n * (thread + 1) / threads - first};
+}
+
 }  // namespace
 
-SocialNetwork network_from_edges(std::int64_t vertices, std::vector<Edge> edges) {
+SocialNetwork network_from_edges(std::int64_t vertices, std::vector<Edge> edges, int threads) {
   // At 10^7 customers the edges are 400 MB and so are the rows: every extra array or pass over them
   // costs this machine's page faults more than the work. So there is no cursor array (each row fills
   // from its end down, the offsets themselves counting), no zeroing of the rows before they are filled,
   // no pass of its own for self-loops, and no copy to shrink the rows unless duplicates were many.
+  // Threads each own a range of vertices and read every edge, counting and filling only their own
+  // vertices' rows: no two write the same counter or row, and each row gets its neighbours in the same
+  // order as with one thread, so the network is the same whatever the threads.
   SocialNetwork network;
   network.mean_field = false;
   network.vertices = vertices;
   const auto n = static_cast<std::size_t>(vertices);
+  const int team = std::max(1, threads);
   std::vector<std::uint64_t>& offsets = network.offsets;
   offsets.assign(n + 1, 0);
   // Generators give edges by source, so e.a's row is near the last one touched; e.b's is far where an
   // edge was rewired (and everywhere on a scale-free graph): its counter is asked for ahead.
   constexpr std::size_t kAhead = 16;
   const std::size_t count = edges.size();
-  for (std::size_t k = 0; k < count; ++k) {
-    if (k + kAhead < count) prefetch(offsets.data() + edges[k + kAhead].b + 1);
-    const Edge& e = edges[k];
-    if (e.a == e.b) continue;  // self-loops are dropped
-    ++offsets[e.a + 1];
-    ++offsets[e.b + 1];
+#pragma omp parallel num_threads(team)
+  {
+    const auto [first, size] = owned_vertices(n);
+    for (std::size_t k = 0; k < count; ++k) {
+      if (k + kAhead < count) prefetch(offsets.data() + edges[k + kAhead].b + 1);
+      const Edge& e = edges[k];
+      if (e.a == e.b) continue;  // self-loops are dropped
+      if (e.a - first < size) ++offsets[e.a + 1];  // unsigned: below `first` wraps around too
+      if (e.b - first < size) ++offsets[e.b + 1];
+    }
   }
   std::partial_sum(offsets.begin(), offsets.end(), offsets.begin());  // offsets[v + 1]: where row v ends
   const std::uint64_t filled = offsets[n];
@@ -231,31 +249,44 @@ SocialNetwork network_from_edges(std::int64_t vertices, std::vector<Edge> edges)
   std::uint32_t* neighbours = network.neighbours.data();
   // Last edge first: filling each row from its end down then leaves it in the generator's order, which
   // for most rows is already sorted (the sort below then costs a comparison per neighbour). The far row's
-  // counter is asked for 2 * kAhead edges ahead, and the place it points to kAhead ahead.
-  for (std::size_t k = count; k-- > 0;) {
-    if (k >= 2 * kAhead) prefetch(offsets.data() + edges[k - 2 * kAhead].b + 1);
-    if (k >= kAhead) {
-      const std::uint64_t place = offsets[edges[k - kAhead].b + 1];  // 0 only for an empty row's self-loop
-      prefetch(neighbours + (place > 0 ? place - 1 : 0));
+  // counter is asked for 2 * kAhead edges ahead, and the place it points to kAhead ahead (only for a
+  // thread's own rows: another's counter is being written).
+#pragma omp parallel num_threads(team)
+  {
+    const auto [first, size] = owned_vertices(n);
+    for (std::size_t k = count; k-- > 0;) {
+      if (k >= 2 * kAhead) prefetch(offsets.data() + edges[k - 2 * kAhead].b + 1);
+      if (k >= kAhead && edges[k - kAhead].b - first < size) {
+        const std::uint64_t place = offsets[edges[k - kAhead].b + 1];  // 0 only for an empty row's self-loop
+        prefetch(neighbours + (place > 0 ? place - 1 : 0));
+      }
+      const Edge& e = edges[k];
+      if (e.a == e.b) continue;
+      if (e.a - first < size) neighbours[--offsets[e.a + 1]] = e.b;
+      if (e.b - first < size) neighbours[--offsets[e.b + 1]] = e.a;
     }
-    const Edge& e = edges[k];
-    if (e.a == e.b) continue;
-    neighbours[--offsets[e.a + 1]] = e.b;
-    neighbours[--offsets[e.b + 1]] = e.a;
   }
   edges.clear();
   edges.shrink_to_fit();
-  // Now offsets[v + 1] is where row v starts (the order within a row is undone by the sort below). Sort
-  // each row, drop duplicate edges and compact in place, setting offsets[v] to row v's new start: row
-  // v is read from offsets[v + 1] to offsets[v + 2] before either is overwritten.
-  std::uint64_t write = 0;
+  // Now offsets[v + 1] is where row v starts. Each row is sorted, and its duplicate edges are dropped:
+  // the row's tail after std::unique is marked (no vertex has that number), by the threads side by side;
+  // then one pass compacts the rows in place, setting offsets[v] to row v's new start (row v is read
+  // from offsets[v + 1] to offsets[v + 2] before either is overwritten).
+  constexpr std::uint32_t kDropped = std::numeric_limits<std::uint32_t>::max();
+  const auto row_end = [&](std::size_t v) { return v + 1 < n ? offsets[v + 2] : filled; };
+#pragma omp parallel for num_threads(team) schedule(static)
   for (std::size_t v = 0; v < n; ++v) {
     std::uint32_t* begin = neighbours + offsets[v + 1];
-    std::uint32_t* end = neighbours + (v + 1 < n ? offsets[v + 2] : filled);
+    std::uint32_t* end = neighbours + row_end(v);
     std::sort(begin, end);
-    std::uint32_t* const unique_end = std::unique(begin, end);
+    std::fill(std::unique(begin, end), end, kDropped);
+  }
+  std::uint64_t write = 0;
+  for (std::size_t v = 0; v < n; ++v) {
+    const std::uint64_t end = row_end(v);
+    std::uint64_t read = offsets[v + 1];
     offsets[v] = write;
-    for (const std::uint32_t* it = begin; it != unique_end; ++it) neighbours[write++] = *it;
+    while (read < end && neighbours[read] != kDropped) neighbours[write++] = neighbours[read++];
   }
   offsets[n] = write;
   network.neighbours.resize(write);
@@ -293,7 +324,7 @@ std::vector<Edge> read_edge_list(const std::string& path, std::int64_t vertices)
 }
 
 SocialNetwork generate_network(const NetworkParameters& parameters, std::int64_t vertices,
-                               std::vector<std::uint16_t>& block_of) {
+                               std::vector<std::uint16_t>& block_of, int threads) {
   if (parameters.kind == NetworkKind::complete) {
     SocialNetwork network;
     network.vertices = vertices;
@@ -316,7 +347,7 @@ SocialNetwork generate_network(const NetworkParameters& parameters, std::int64_t
     case NetworkKind::edge_list: edges = read_edge_list(parameters.edge_list_file, vertices); break;
     case NetworkKind::complete: break;
   }
-  SocialNetwork network = network_from_edges(vertices, std::move(edges));
+  SocialNetwork network = network_from_edges(vertices, std::move(edges), threads);
   const std::vector<std::uint32_t> order = locality_order(network, parameters.order, parameters.seed);
   if (order.empty()) return network;
   const std::vector<std::uint16_t> generated_blocks = block_of;

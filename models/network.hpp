@@ -50,13 +50,14 @@ struct Edge {
   std::uint32_t b;
 };
 
-// Symmetric CSR from undirected edges; self-loops and duplicate edges are dropped.
-SocialNetwork network_from_edges(std::int64_t vertices, std::vector<Edge> edges);
+// Symmetric CSR from undirected edges; self-loops and duplicate edges are dropped. The same network
+// for any number of `threads`.
+SocialNetwork network_from_edges(std::int64_t vertices, std::vector<Edge> edges, int threads = 1);
 
 // The network of a scenario's market. `block_of` gives each vertex's block (its segment) for the
 // stochastic block model; it is relabelled along with the vertices when a locality order is applied.
 SocialNetwork generate_network(const NetworkParameters& parameters, std::int64_t vertices,
-                               std::vector<std::uint16_t>& block_of);
+                               std::vector<std::uint16_t>& block_of, int threads = 1);
 
 // A vertex order, order[new_label] = old_label: locality-improving, or a random permutation drawn with
 // `seed` (VertexOrder::random); empty for as_generated.

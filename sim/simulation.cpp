@@ -697,12 +697,15 @@ EnsembleResults run_points(const Scenario& scenario, const std::vector<Scenario>
                            const std::vector<std::string>& point_names, const RunOptions& options) {
   // Each point's market (segments, network) is built once and shared by its replicates; points build
   // in parallel, as their networks can take a while.
+  // A single point's threads build its network instead.
   std::vector<Market> markets(points.size());
   std::exception_ptr build_failure;
-#pragma omp parallel for num_threads(std::max(1, options.threads)) schedule(dynamic)
+  const int threads = std::max(1, options.threads);
+  const bool one_point = points.size() == 1;
+#pragma omp parallel for num_threads(one_point ? 1 : threads) schedule(dynamic)
   for (std::size_t p = 0; p < points.size(); ++p) {
     try {
-      markets[p] = build_market(points[p]);
+      markets[p] = build_market(points[p], one_point ? threads : 1);
     } catch (...) {
 #pragma omp critical
       if (!build_failure) build_failure = std::current_exception();

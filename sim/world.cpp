@@ -45,13 +45,13 @@ std::vector<std::uint16_t> assign_segments(const std::vector<Segment>& segments,
   return segment_of;
 }
 
-Market build_market(const Scenario& scenario) {
+Market build_market(const Scenario& scenario, int threads) {
   Market market;
   market.firm_scenarios = firm_scenarios(scenario);
   market.segments = resolve_segments(scenario);
   market.segment_of = assign_segments(market.segments, scenario.market.population,
                                       static_cast<std::uint64_t>(scenario.network.seed));
-  market.network = generate_network(scenario.network, scenario.market.population, market.segment_of);
+  market.network = generate_network(scenario.network, scenario.market.population, market.segment_of, threads);
   return market;
 }
 

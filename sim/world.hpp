@@ -24,7 +24,8 @@ struct Market {
   SocialNetwork network;
 };
 
-Market build_market(const Scenario& scenario);
+// The market of `scenario`, its network built by `threads` (the same network whatever their number).
+Market build_market(const Scenario& scenario, int threads = 1);
 
 // Exactly round(share * population) customers per segment (largest remainders), in random order.
 std::vector<std::uint16_t> assign_segments(const std::vector<Segment>& segments, std::int64_t population,

@@ -2,6 +2,7 @@
 
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <boost/graph/cuthill_mckee_ordering.hpp>
+#include <boost/random/mersenne_twister.hpp>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
@@ -66,6 +67,31 @@ TEST_CASE("edges become a symmetric CSR without self-loops or duplicates", "[net
   CHECK(network.degree(1) == 2);
   CHECK(network.degree(2) == 0);
   CHECK(symmetric_sorted_simple(network));
+}
+
+TEST_CASE("the CSR is the same however many threads build it", "[network]") {
+  // Threads own ranges of vertices and fill only their rows: any team, with more threads than
+  // vertices too, must give one thread's offsets and rows, from edges with self-loops, repeats (some in
+  // both directions) and a hub whose row every thread's edges reach.
+  boost::random::mt19937 engine(5);
+  for (const std::int64_t n : {1, 2, 7, 300, 5000}) {
+    std::vector<Edge> edges;
+    for (std::int64_t e = 0; e < 4 * n; ++e) {
+      const auto a = static_cast<std::uint32_t>(engine() % n);
+      const auto b = static_cast<std::uint32_t>(engine() % n);
+      edges.push_back({a, b});
+      if (e % 5 == 0) edges.push_back({b, a});
+      if (e % 7 == 0) edges.push_back({a, a});
+      if (e % 3 == 0) edges.push_back({0, b});
+    }
+    const SocialNetwork one = network_from_edges(n, edges, 1);
+    CHECK(symmetric_sorted_simple(one));
+    for (const int threads : {2, 3, 8}) {
+      const SocialNetwork many = network_from_edges(n, edges, threads);
+      CHECK(many.offsets == one.offsets);
+      CHECK(many.neighbours == one.neighbours);
+    }
+  }
 }
 
 TEST_CASE("the complete graph is mean field, with its closed-form statistics", "[network]") {
