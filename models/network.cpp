@@ -21,6 +21,7 @@
 #include <sstream>
 
 #include "sim/error.hpp"
+#include "sim/populate.hpp"
 #include "sim/rng.hpp"
 
 namespace fulcrum {
@@ -91,7 +92,7 @@ std::vector<Edge> erdos_renyi_edges(std::int64_t n, double mean_degree, GraphEng
   const double p = n > 1 ? std::min(1.0, mean_degree / static_cast<double>(n - 1)) : 0.0;
   using Iterator = boost::sorted_erdos_renyi_iterator<GraphEngine, BoostUndirected>;
   std::vector<Edge> edges;
-  edges.reserve(static_cast<std::size_t>(static_cast<double>(n) * mean_degree / 2 * 1.05));
+  reserve_populated(edges, static_cast<std::size_t>(static_cast<double>(n) * mean_degree / 2 * 1.05));
   for (Iterator it(engine, static_cast<std::size_t>(n), p), end; it != end; ++it) {
     edges.push_back({static_cast<std::uint32_t>(it->first), static_cast<std::uint32_t>(it->second)});
   }
@@ -101,7 +102,7 @@ std::vector<Edge> erdos_renyi_edges(std::int64_t n, double mean_degree, GraphEng
 std::vector<Edge> watts_strogatz_edges(std::int64_t n, std::int64_t k, double rewiring, GraphEngine& engine) {
   using Iterator = boost::small_world_iterator<GraphEngine, BoostUndirected>;
   std::vector<Edge> edges;
-  edges.reserve(static_cast<std::size_t>(n * k / 2));
+  reserve_populated(edges, static_cast<std::size_t>(n * k / 2));
   for (Iterator it(engine, static_cast<std::size_t>(n), static_cast<std::size_t>(k), rewiring), end; it != end; ++it) {
     edges.push_back({static_cast<std::uint32_t>(it->first), static_cast<std::uint32_t>(it->second)});
   }
@@ -114,6 +115,9 @@ std::vector<Edge> barabasi_albert_edges(std::int64_t n, std::int64_t m, GraphEng
   std::vector<Edge> edges;
   std::vector<std::uint32_t> endpoints;
   const std::int64_t seed_vertices = std::min(n, m + 1);
+  const auto edge_count = static_cast<std::size_t>(seed_vertices * (seed_vertices - 1) / 2 + (n - seed_vertices) * m);
+  reserve_populated(edges, edge_count);
+  reserve_populated(endpoints, 2 * edge_count);
   for (std::int64_t a = 0; a < seed_vertices; ++a) {
     for (std::int64_t b = a + 1; b < seed_vertices; ++b) {
       edges.push_back({static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b)});
@@ -149,6 +153,7 @@ std::vector<Edge> stochastic_block_edges(std::int64_t n, double mean_degree, dou
   std::vector<Edge> edges;
   const double stubs = mean_degree / 2.0;
   const auto whole_stubs = static_cast<std::int64_t>(std::floor(stubs));
+  reserve_populated(edges, static_cast<std::size_t>(n * (whole_stubs + 1)));
   boost::random::uniform_01<double> uniform;
   for (std::int64_t v = 0; v < n; ++v) {
     const std::uint16_t own = block_of[static_cast<std::size_t>(v)];
@@ -227,6 +232,7 @@ SocialNetwork network_from_edges(std::int64_t vertices, std::vector<Edge> edges,
   const auto n = static_cast<std::size_t>(vertices);
   const int team = std::max(1, threads);
   std::vector<std::uint64_t>& offsets = network.offsets;
+  reserve_populated(offsets, n + 1);
   offsets.assign(n + 1, 0);
   // Generators give edges by source, so e.a's row is near the last one touched; e.b's is far where an
   // edge was rewired (and everywhere on a scale-free graph): its counter is asked for ahead.
@@ -245,6 +251,7 @@ SocialNetwork network_from_edges(std::int64_t vertices, std::vector<Edge> edges,
   }
   std::partial_sum(offsets.begin(), offsets.end(), offsets.begin());  // offsets[v + 1]: where row v ends
   const std::uint64_t filled = offsets[n];
+  reserve_populated(network.neighbours, filled);
   network.neighbours.resize(filled);
   std::uint32_t* neighbours = network.neighbours.data();
   // Last edge first: filling each row from its end down then leaves it in the generator's order, which
@@ -397,7 +404,9 @@ SocialNetwork relabel(const SocialNetwork& network, std::span<const std::uint32_
   SocialNetwork result;
   result.mean_field = false;
   result.vertices = network.vertices;
+  reserve_populated(result.offsets, n + 1);
   result.offsets.resize(n + 1);
+  reserve_populated(result.neighbours, network.neighbours.size());
   result.neighbours.resize(network.neighbours.size());
   std::uint64_t write = 0;
   for (std::size_t i = 0; i < n; ++i) {
