@@ -153,7 +153,8 @@ std::vector<Edge> stochastic_block_edges(std::int64_t n, double mean_degree, dou
   std::vector<Edge> edges;
   const double stubs = mean_degree / 2.0;
   const auto whole_stubs = static_cast<std::int64_t>(std::floor(stubs));
-  reserve_populated(edges, static_cast<std::size_t>(n * (whole_stubs + 1)));
+  // Mapped ahead, so not more than the edges expected (more is a reallocation, not an error).
+  reserve_populated(edges, static_cast<std::size_t>(static_cast<double>(n) * stubs * 1.01) + 1024);
   boost::random::uniform_01<double> uniform;
   for (std::int64_t v = 0; v < n; ++v) {
     const std::uint16_t own = block_of[static_cast<std::size_t>(v)];
@@ -263,9 +264,9 @@ SocialNetwork network_from_edges(std::int64_t vertices, std::vector<Edge> edges,
     const auto [first, size] = owned_vertices(n);
     for (std::size_t k = count; k-- > 0;) {
       if (k >= 2 * kAhead) prefetch(offsets.data() + edges[k - 2 * kAhead].b + 1);
-      if (k >= kAhead && edges[k - kAhead].b - first < size) {
-        const std::uint64_t place = offsets[edges[k - kAhead].b + 1];  // 0 only for an empty row's self-loop
-        prefetch(neighbours + (place > 0 ? place - 1 : 0));
+      if (k >= kAhead && edges[k - kAhead].a != edges[k - kAhead].b && edges[k - kAhead].b - first < size) {
+        // Not a self-loop: its row still has a place for it, so the counter is above the row's start.
+        prefetch(neighbours + offsets[edges[k - kAhead].b + 1] - 1);
       }
       const Edge& e = edges[k];
       if (e.a == e.b) continue;

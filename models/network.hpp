@@ -50,8 +50,8 @@ struct Edge {
   std::uint32_t b;
 };
 
-// Symmetric CSR from undirected edges; self-loops and duplicate edges are dropped. The same network
-// for any number of `threads`.
+// Symmetric CSR from undirected edges, whose ids must be below `vertices` (read_edge_list checks a
+// file's); self-loops and duplicate edges are dropped. The same network for any number of `threads`.
 SocialNetwork network_from_edges(std::int64_t vertices, std::vector<Edge> edges, int threads = 1);
 
 // The network of a scenario's market. `block_of` gives each vertex's block (its segment) for the

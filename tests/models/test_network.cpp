@@ -92,6 +92,18 @@ TEST_CASE("the CSR is the same however many threads build it", "[network]") {
       CHECK(many.neighbours == one.neighbours);
     }
   }
+  // No vertices, no edges, only self-loops, only repeats of one edge.
+  for (const auto& [n, edges] : std::vector<std::pair<std::int64_t, std::vector<Edge>>>{
+           {0, {}}, {5, {}}, {3, std::vector<Edge>(40, Edge{1, 1})}, {4, std::vector<Edge>(40, Edge{2, 3})}}) {
+    const SocialNetwork one = network_from_edges(n, edges, 1);
+    CHECK(one.offsets.size() == static_cast<std::size_t>(n) + 1);
+    CHECK(one.neighbours.size() == (edges.empty() || edges[0].a == edges[0].b ? 0U : 2U));
+    for (const int threads : {2, 8}) {
+      const SocialNetwork many = network_from_edges(n, edges, threads);
+      CHECK(many.offsets == one.offsets);
+      CHECK(many.neighbours == one.neighbours);
+    }
+  }
 }
 
 TEST_CASE("the complete graph is mean field, with its closed-form statistics", "[network]") {

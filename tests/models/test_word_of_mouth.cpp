@@ -192,8 +192,8 @@ TEST_CASE("voice changes spread by owners with outboxes give the totals one spre
       for (const std::uint32_t neighbour : network.neighbours_of(v)) to_customers += audiences.customers.fixed[keys[neighbour]];
       REQUIRE(one.total(static_cast<std::size_t>(v), NeighbourTotals::kCustomers) == to_customers);
     }
-    // What each customer hears, read from the kept totals (narrow ones hold the degree, wide ones take it
-    // from the offsets), is the very double the gather over its neighbours' keys gives.
+    // What each customer hears, read from the kept totals (over the degree byte, or the offsets' degree
+    // for 255 neighbours and more), is the very double the gather over its neighbours' keys gives.
     for (const std::size_t audience : {NeighbourTotals::kProspects, NeighbourTotals::kCustomers}) {
       const Audience& heard_as = audience == NeighbourTotals::kProspects ? audiences.prospects : audiences.customers;
       const Hearing kept{network, keys, heard_as, 0.0, heard_by(one, audience)};
