@@ -217,6 +217,16 @@ std::pair<std::size_t, std::size_t> owned_vertices(std::size_t n) {
   return {first, n * (thread + 1) / threads - first};
 }
 
+// Sets network.degree_bytes from its offsets.
+void keep_degree_bytes(SocialNetwork& network) {
+  const auto n = static_cast<std::size_t>(network.vertices);
+  network.degree_bytes.assign(n + 3, 0);
+  for (std::size_t v = 0; v < n; ++v) {
+    network.degree_bytes[v] = static_cast<std::uint8_t>(
+        std::min<std::uint64_t>(network.offsets[v + 1] - network.offsets[v], SocialNetwork::kManyNeighbours));
+  }
+}
+
 }  // namespace
 
 SocialNetwork network_from_edges(std::int64_t vertices, std::vector<Edge> edges, int threads) {
@@ -301,6 +311,7 @@ SocialNetwork network_from_edges(std::int64_t vertices, std::vector<Edge> edges,
   // Duplicates are rare in generated graphs (a rewired edge landing on an existing one): their slack is
   // not worth a second copy of every row. An edge list with many repeats is shrunk.
   if (network.neighbours.capacity() - write > write / 16) network.neighbours.shrink_to_fit();
+  keep_degree_bytes(network);
   return network;
 }
 
@@ -417,6 +428,7 @@ SocialNetwork relabel(const SocialNetwork& network, std::span<const std::uint32_
               result.neighbours.begin() + static_cast<std::ptrdiff_t>(write));
   }
   result.offsets[n] = write;
+  keep_degree_bytes(result);
   return result;
 }
 

@@ -178,10 +178,10 @@ FULCRUM_AVX512_KERNEL std::size_t perceive_avx512(CustomerState& customers, std:
     if (!network.mean_field) {
       // The degree byte of each lane (four bytes read, the first kept), and for lanes with many
       // neighbours the degree from the offsets.
-      const __m256i bytes = _mm256_i32gather_epi32(reinterpret_cast<const int*>(heard.neighbour_totals.degrees), index, 1);
+      const __m256i bytes = _mm256_i32gather_epi32(reinterpret_cast<const int*>(network.degree_bytes.data()), index, 1);
       const __m256i short_degree = _mm256_and_si256(bytes, _mm256_set1_epi32(0xFF));
       Doubles8 degree = _mm512_cvtepi32_pd(short_degree);
-      const __mmask8 many = _mm256_cmpeq_epi32_mask(short_degree, _mm256_set1_epi32(NeighbourTotals::kManyNeighbours));
+      const __mmask8 many = _mm256_cmpeq_epi32_mask(short_degree, _mm256_set1_epi32(SocialNetwork::kManyNeighbours));
       if (many != 0) {
         const __m512i none = _mm512_setzero_si512();
         const __m512i begin = _mm512_mask_i32gather_epi64(none, many, index, offsets, 8);

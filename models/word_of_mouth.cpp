@@ -150,10 +150,6 @@ void NeighbourTotals::keep(const SocialNetwork& network, const Audiences& audien
   } else {
     wide.assign(2 * population, 0);
   }
-  degrees.assign(population + 3, 0);
-  for (std::size_t c = 0; c < population; ++c) {
-    degrees[c] = static_cast<std::uint8_t>(std::min<std::int64_t>(network.degree(static_cast<std::int64_t>(c)), kManyNeighbours));
-  }
 }
 
 namespace {

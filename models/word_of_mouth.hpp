@@ -124,13 +124,6 @@ struct NeighbourTotals {
   // neighbour's change costs one cache line, not two. One of the two is in use, or neither.
   std::vector<std::int32_t> narrow;
   std::vector<std::int64_t> wide;
-  // Each customer's degree in a byte, kManyNeighbours standing for that many or more (read from the CSR
-  // offsets then). What a listed prospect or an active customer hears is its total over its degree, and
-  // a byte a customer stays in cache (1 MB at 10^6 customers) where the offsets (8 MB) do not: the
-  // offsets were a cache miss of their own for each of the 6 million decisions of a run at 10^6.
-  // Three bytes more at the end: the perception kernel reads four at a time.
-  std::vector<std::uint8_t> degrees;
-  static constexpr std::uint8_t kManyNeighbours = 255;
   static constexpr std::size_t kProspects = 0;
   static constexpr std::size_t kCustomers = 1;
   // Starts keeping totals, all 0, for the customers of `network` hearing `audiences`: in 32 bits when
@@ -147,7 +140,6 @@ struct NeighbourTotals {
 struct TotalsView {
   const std::int32_t* narrow = nullptr;   // [2 * customer], when kept in 32 bits
   const std::int64_t* wide = nullptr;     // [2 * customer], when kept in 64 bits
-  const std::uint8_t* degrees = nullptr;  // NeighbourTotals::degrees
   [[nodiscard]] bool kept() const { return narrow != nullptr || wide != nullptr; }
   // Where `customer`'s total is, in whichever is kept.
   [[nodiscard]] const void* address(std::size_t customer) const {
@@ -158,7 +150,7 @@ struct TotalsView {
 // What `audience` (kProspects or kCustomers) hears, for Hearing.
 inline TotalsView heard_by(const NeighbourTotals& totals, std::size_t audience) {
   return {totals.narrow.empty() ? nullptr : totals.narrow.data() + audience,
-          totals.wide.empty() ? nullptr : totals.wide.data() + audience, totals.degrees.data()};
+          totals.wide.empty() ? nullptr : totals.wide.data() + audience};
 }
 
 // A neighbour's voice change that `customer` hears, kept for the thread that owns that customer (8
@@ -201,7 +193,7 @@ struct Hearing {
       network.prefetch_neighbours(customer);
       return;
     }
-    fulcrum::prefetch(neighbour_totals.degrees + customer);
+    fulcrum::prefetch(network.degree_bytes.data() + customer);
     fulcrum::prefetch(neighbour_totals.address(static_cast<std::size_t>(customer)));
   }
 };
@@ -217,8 +209,8 @@ inline double neighbour_mean(const Hearing& hearing, std::int64_t customer) {
   const auto c = static_cast<std::size_t>(customer);
   const TotalsView& kept = hearing.neighbour_totals;
   if (kept.kept()) {  // the same integer over the same degree as the gather below: the same double
-    std::uint64_t degree = kept.degrees[c];
-    if (degree == NeighbourTotals::kManyNeighbours) degree = network.offsets[c + 1] - network.offsets[c];
+    std::uint64_t degree = network.degree_bytes[c];
+    if (degree == SocialNetwork::kManyNeighbours) degree = network.offsets[c + 1] - network.offsets[c];
     if (degree == 0) return 0.0;
     const std::int64_t total = kept.narrow != nullptr ? std::int64_t{kept.narrow[2 * c]} : kept.wide[2 * c];
     return static_cast<double>(total) * hearing.audience.unit / static_cast<double>(degree);

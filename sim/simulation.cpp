@@ -664,13 +664,13 @@ void Simulation::run_to_horizon() {
 }
 
 MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t concurrent_runs) {
-  // CustomerState's columns (10 floats and ints, 4 narrower), word of mouth (a voice key, two neighbour
-  // totals, counted at 8 bytes though sparse networks keep 4, and a degree byte), adoption draw lists (8 bytes per
+  // CustomerState's columns (10 floats and ints, 4 narrower), word of mouth (a voice key and two
+  // neighbour totals, counted at 8 bytes though sparse networks keep 4), adoption draw lists (8 bytes per
   // listed draw, about 20 per prospect), and the network: 4 bytes per directed edge plus 8 per vertex,
-  // twice while it is being built.
-  constexpr double kStateBytes = 10 * 4 + 1 + 2 + 2 + 1 + 1 + 2 * 8 + 1 + 20;
+  // twice while it is being built, and a degree byte per vertex.
+  constexpr double kStateBytes = 10 * 4 + 1 + 2 + 2 + 1 + 1 + 2 * 8 + 20;
   const double degree = scenario.network.kind == NetworkKind::complete ? 0.0 : static_cast<double>(scenario.network.mean_degree);
-  const double network = 2 * (4 * degree + 8);
+  const double network = 2 * (4 * degree + 8) + 1;
   const auto population = static_cast<double>(scenario.market.population);
   const double quarters = static_cast<double>(scenario.simulation.quarters + 1);
   const double firms = 1.0 + static_cast<double>(scenario.competitors.size());

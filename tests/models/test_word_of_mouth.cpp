@@ -224,7 +224,7 @@ TEST_CASE("what a hub hears from kept totals is what its neighbours say, however
     for (const bool wide : {false, true}) {
       NeighbourTotals totals;
       totals.keep(star, audiences, wide);
-      CHECK(totals.degrees[0] == std::min<std::uint32_t>(leaves, NeighbourTotals::kManyNeighbours));
+      CHECK(star.degree_bytes[0] == std::min<std::uint32_t>(leaves, SocialNetwork::kManyNeighbours));
       spread_voice_changes(star, audiences, changes, {0, leaves + 2}, nullptr, totals);
       for (const std::size_t audience : {NeighbourTotals::kProspects, NeighbourTotals::kCustomers}) {
         const Audience& heard_as = audience == NeighbourTotals::kProspects ? audiences.prospects : audiences.customers;
