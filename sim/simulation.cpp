@@ -696,8 +696,7 @@ EnsembleResults run_ensemble(const Scenario& scenario, const RunOptions& options
 EnsembleResults run_points(const Scenario& scenario, const std::vector<Scenario>& points,
                            const std::vector<std::string>& point_names, const RunOptions& options) {
   // Each point's market (segments, network) is built once and shared by its replicates; points build
-  // in parallel, as their networks can take a while.
-  // A single point's threads build its network instead.
+  // in parallel, as their networks can take a while, and a lone point's network is built by all threads.
   std::vector<Market> markets(points.size());
   std::exception_ptr build_failure;
   const int threads = std::max(1, options.threads);
