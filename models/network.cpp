@@ -99,15 +99,26 @@ std::vector<Edge> erdos_renyi_edges(std::int64_t n, double mean_degree, GraphEng
   return edges;
 }
 
-std::vector<Edge> watts_strogatz_edges(std::int64_t n, std::int64_t k, double rewiring, GraphEngine& engine) {
-  using Iterator = boost::small_world_iterator<GraphEngine, BoostUndirected>;
+}  // namespace
+
+std::vector<Edge> watts_strogatz_edges(std::int64_t n, std::int64_t k, double rewiring, boost::random::taus88& engine) {
+  // BGL's small_world_iterator, kept from the two cases where it fails: a ring of k < 2 is no ring (it
+  // went round the whole ring from every vertex: n^2 edges), and a ring whose window of k/2 either side
+  // covers every vertex leaves nowhere to rewire to (it drew forever). Such a ring keeps its edges.
+  using Iterator = boost::small_world_iterator<boost::random::taus88, BoostUndirected>;
   std::vector<Edge> edges;
-  reserve_populated(edges, static_cast<std::size_t>(n * k / 2));
-  for (Iterator it(engine, static_cast<std::size_t>(n), static_cast<std::size_t>(k), rewiring), end; it != end; ++it) {
+  const std::int64_t half = k / 2;
+  if (n < 2 || half < 1) return edges;
+  const bool can_rewire = 2 * half + 1 < n;
+  reserve_populated(edges, static_cast<std::size_t>(n * half));
+  for (Iterator it(engine, static_cast<std::size_t>(n), static_cast<std::size_t>(k), can_rewire ? rewiring : 0.0), end;
+       it != end; ++it) {
     edges.push_back({static_cast<std::uint32_t>(it->first), static_cast<std::uint32_t>(it->second)});
   }
   return edges;
 }
+
+namespace {
 
 // Barabási & Albert (1999): each new vertex links to m distinct earlier vertices chosen with
 // probability proportional to degree (sampling uniformly from the list of edge endpoints).

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/random/taus88.hpp>
+
 #include "sim/prefetch.hpp"
 #include "sim/scenario.hpp"
 #include "sim/uninitialised_allocator.hpp"
@@ -56,6 +58,12 @@ struct Edge {
   std::uint32_t a;
   std::uint32_t b;
 };
+
+// The Watts-Strogatz edges of `n` vertices on a ring of degree `k` (k/2 each side), each rewired with
+// probability `rewiring` to a vertex outside its source's ring window, as Boost's small_world_iterator
+// draws them; none when k < 2, and none rewired when the window covers every vertex. Some are
+// duplicates when k/2 either side wraps round a small ring.
+std::vector<Edge> watts_strogatz_edges(std::int64_t n, std::int64_t k, double rewiring, boost::random::taus88& engine);
 
 // Symmetric CSR from undirected edges, whose ids must be below `vertices` (read_edge_list checks a
 // file's); self-loops and duplicate edges are dropped. The same network for any number of `threads`.

@@ -703,6 +703,12 @@ void check_consistency(const Scenario& scenario, const std::string& source) {
                      fmt::format("the firms' initial shares of the market sum to {}, more than the whole market",
                                  format_number(initial_shares)));
   }
+  if (scenario.network.kind == NetworkKind::watts_strogatz && scenario.network.mean_degree < 2) {
+    throw InputError({source}, "network.mean_degree",
+                     fmt::format("a Watts-Strogatz ring links each customer to mean_degree / 2 neighbours on each "
+                                 "side, so it needs at least 2, not {}",
+                                 scenario.network.mean_degree));
+  }
   if (scenario.competitors.size() + 1 > 1000) {
     throw InputError({source}, "competitors", "at most 999 competitors are allowed");
   }

@@ -150,6 +150,27 @@ TEST_CASE("Watts-Strogatz: ring clustering 3(k-2)/4(k-1), lowered by (1-beta)^3 
   CHECK(stats.mean_path_length < 0.1 * ring_stats.mean_path_length);  // the small-world effect
 }
 
+TEST_CASE("Watts-Strogatz edges neither hang nor fill the memory on rings Boost's iterator cannot draw", "[network]") {
+  // k < 2 went round the whole ring from every vertex (n^2 edges: minutes at 20,000 customers), and a
+  // ring window covering every vertex drew forever for a vertex outside it.
+  for (const auto& [n, k] : {std::pair{1, 0}, std::pair{3, 1}, std::pair{20000, 1}, std::pair{3, 2}, std::pair{5, 4},
+                             std::pair{2, 2}, std::pair{6, 4}}) {
+    CAPTURE(n, k);
+    boost::random::taus88 engine(7);
+    const std::vector<Edge> edges = watts_strogatz_edges(n, k, 1.0, engine);
+    CHECK(edges.size() == static_cast<std::size_t>(n >= 2 ? n * (k / 2) : 0));
+    std::size_t rewired = 0;
+    for (const Edge& edge : edges) {
+      REQUIRE(edge.a < static_cast<std::uint32_t>(n));
+      REQUIRE(edge.b < static_cast<std::uint32_t>(n));
+      const std::uint32_t ring_distance = std::min<std::uint32_t>((edge.b + n - edge.a) % n, (edge.a + n - edge.b) % n);
+      rewired += ring_distance > static_cast<std::uint32_t>(k / 2) ? 1 : 0;
+    }
+    CHECK((rewired > 0) == (n == 6));  // only a ring of 6 has a vertex outside a window of 2 either side
+    CHECK(symmetric_sorted_simple(network_from_edges(n, edges)));
+  }
+}
+
 TEST_CASE("Barabasi-Albert: mean degree 2m, minimum m, a power-law tail of exponent 3", "[network]") {
   const std::int64_t n = 20000;
   const std::int64_t m = 4;

@@ -225,6 +225,12 @@ TEST_CASE("bad segments are reported with the full parameter path", "[loader][se
   const auto sum = folder.write("sum.toml", "[segments.a]\nshare = 0.5\n[segments.b]\nshare = 0.4\n");
   CHECK_THAT(load_error(sum).what(), Catch::Contains("must sum to 1") && Catch::Contains("a = 0.5, b = 0.4"));
 
+  const auto ring = folder.write("ring.toml", "[network]\nkind = \"watts_strogatz\"\nmean_degree = 1\n");
+  const InputError no_ring = load_error(ring);
+  CHECK(no_ring.parameter_path() == "network.mean_degree");
+  CHECK_THAT(no_ring.what(), Catch::Contains("needs at least 2, not 1"));
+  CHECK_NOTHROW(load_scenario(ring, {"network.mean_degree=2"}));
+
   const auto range = folder.write("range.toml", "[segments.a]\nshare = 1.0\nchurn.fixed_propensity = 2.0\n");
   const InputError out_of_range = load_error(range);
   CHECK(out_of_range.where().line == 3);
