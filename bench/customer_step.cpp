@@ -24,6 +24,7 @@
 #include "sim/scenario_loader.hpp"
 #include "sim/simulation.hpp"
 #include "sim/world.hpp"
+#include "sim/populate.hpp"
 
 namespace {
 
@@ -120,6 +121,7 @@ int run_triad(double megabytes, int threads) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  fulcrum::keep_freed_memory();
   CLI::App app{"fulcrum customer-step benchmark"};
   app.require_subcommand(1);
   auto* step = app.add_subcommand("step", "Time one run of a scenario, phase by phase");

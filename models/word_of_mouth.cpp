@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <omp.h>
 #include <type_traits>
 
 namespace fulcrum {
@@ -139,16 +140,32 @@ void update_voice_keys(const CustomerState& customers, CustomerRange range, std:
   update_voice_keys(customers, everyone, voice_keys, changes);
 }
 
-void NeighbourTotals::keep(const SocialNetwork& network, const Audiences& audiences, bool wide_anyway) {
+namespace {
+
+template <class Total, class Allocator>
+void zero_in_parallel(std::vector<Total, Allocator>& totals, std::size_t count, int threads) {
+  totals.resize(count);
+  const auto size = static_cast<std::ptrdiff_t>(count);
+#pragma omp parallel num_threads(std::max(1, threads))
+  {
+    const std::ptrdiff_t team = omp_get_num_threads();
+    const std::ptrdiff_t thread = omp_get_thread_num();
+    std::fill(totals.begin() + size * thread / team, totals.begin() + size * (thread + 1) / team, Total{0});
+  }
+}
+
+}  // namespace
+
+void NeighbourTotals::keep(const SocialNetwork& network, const Audiences& audiences, bool wide_anyway, int threads) {
   constexpr std::int64_t kNarrowLimit = std::numeric_limits<std::int32_t>::max();
   const bool fits = audiences.prospects.largest_total <= kNarrowLimit && audiences.customers.largest_total <= kNarrowLimit;
   const auto population = static_cast<std::size_t>(network.vertices);
   narrow.clear();
   wide.clear();
   if (fits && !wide_anyway) {
-    narrow.assign(2 * population, 0);
+    zero_in_parallel(narrow, 2 * population, threads);
   } else {
-    wide.assign(2 * population, 0);
+    zero_in_parallel(wide, 2 * population, threads);
   }
 }
 

@@ -122,13 +122,14 @@ void update_voice_keys(const CustomerState& customers, std::span<const std::uint
 struct NeighbourTotals {
   // [2 * customer]: heard as a prospect; [2 * customer + 1]: as a customer. Side by side, so that one
   // neighbour's change costs one cache line, not two. One of the two is in use, or neither.
-  std::vector<std::int32_t> narrow;
-  std::vector<std::int64_t> wide;
+  std::vector<std::int32_t, UninitialisedAllocator<std::int32_t>> narrow;
+  std::vector<std::int64_t, UninitialisedAllocator<std::int64_t>> wide;
   static constexpr std::size_t kProspects = 0;
   static constexpr std::size_t kCustomers = 1;
   // Starts keeping totals, all 0, for the customers of `network` hearing `audiences`: in 32 bits when
-  // they fit, or in 64 whatever they are when `wide_anyway` (to test that both give the same).
-  void keep(const SocialNetwork& network, const Audiences& audiences, bool wide_anyway = false);
+  // they fit, or in 64 whatever they are when `wide_anyway` (to test that both give the same). Zeroed
+  // by `threads` (80 MB at 10^7 customers, 0.22 s on one thread, mostly first touches of pages).
+  void keep(const SocialNetwork& network, const Audiences& audiences, bool wide_anyway = false, int threads = 1);
   [[nodiscard]] bool kept() const { return !narrow.empty() || !wide.empty(); }
   // What `customer` hears as `audience` (kProspects or kCustomers), whichever way it is kept.
   [[nodiscard]] std::int64_t total(std::size_t customer, std::size_t audience) const {

@@ -1,5 +1,6 @@
 #include "sim/customer_state.hpp"
 
+#include "sim/populate.hpp"
 #include "sim/simd.hpp"
 
 #if defined(__x86_64__)
@@ -7,6 +8,35 @@
 #endif
 
 namespace fulcrum {
+
+void CustomerState::reset(CustomerRange range) {
+  const Index count = range.end - range.begin;
+  status.segment(range.begin, count).setConstant(customer_status::prospect);
+  firm.segment(range.begin, count).setConstant(kNoFirm);
+  segment.segment(range.begin, count).setZero();
+  for (Eigen::ArrayXf* column : {&base_churn_propensity, &value_fit, &expectation, &experience, &satisfaction, &trust,
+                                 &reference_price, &spend}) {
+    column->segment(range.begin, count).setZero();
+  }
+  acquired_quarter.segment(range.begin, count).setConstant(-1);
+  issues.segment(range.begin, count).setZero();
+}
+
+void CustomerState::populate(CustomerRange range) const {
+  const auto pages = [&](const auto& column) {
+    populate_pages(column.data() + range.begin, static_cast<std::size_t>(range.end - range.begin) * sizeof(column[0]));
+  };
+  pages(status);
+  pages(firm);
+  pages(segment);
+  for (const Eigen::ArrayXf* column : {&base_churn_propensity, &value_fit, &expectation, &experience, &satisfaction, &trust,
+                                       &reference_price, &spend}) {
+    pages(*column);
+  }
+  pages(acquired_quarter);
+  pages(issues);
+}
+
 namespace {
 
 // Lists the customers of `range` whose status is `wanted` into `list`, which has room for all of them;

@@ -5,6 +5,10 @@
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+#include <limits>
 
 namespace fulcrum {
 
@@ -26,6 +30,15 @@ void populate_pages(const void* data, std::size_t bytes) {
 #else
   (void)data;
   (void)bytes;
+#endif
+}
+
+void keep_freed_memory() {
+#if defined(__GLIBC__)
+  // No allocation gets its own mapping (each would be unmapped when freed), and the heap's free top is
+  // never trimmed back to the kernel below 2 GB.
+  (void)mallopt(M_MMAP_MAX, 0);
+  (void)mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max());
 #endif
 }
 

@@ -27,6 +27,7 @@
 #include "sim/sweep.hpp"
 #include "sim/sweep_runner.hpp"
 #include "sim/world.hpp"
+#include "sim/populate.hpp"
 
 namespace fs = std::filesystem;
 using namespace fulcrum;
@@ -296,6 +297,7 @@ int fail(int code) {
 }
 
 int main(int argc, char** argv) {
+  fulcrum::keep_freed_memory();
   if (argc > 1 && std::string_view(argv[1]) == "report") return report_command(argc, argv);
 #ifdef FULCRUM_WITH_MPI
   cli::MpiSession session(argc, argv);
