@@ -257,14 +257,16 @@ SocialNetwork network_from_edges(std::int64_t vertices, std::vector<Edge> edges,
   reserve_populated(offsets, n + 1);
   offsets.assign(n + 1, 0);
   // Generators give edges by source, so e.a's row is near the last one touched; e.b's is far where an
-  // edge was rewired (and everywhere on a scale-free graph): its counter is asked for ahead.
-  constexpr std::size_t kAhead = 16;
+  // edge was rewired (and everywhere on a scale-free graph): its counter is asked for ahead, when the
+  // thread owns it. Far enough ahead to have several far ends in flight where one edge in ten is
+  // rewired: 128 edges ahead filled the rows at 10^7 in 1.0 s against 1.18 s 16 ahead.
+  constexpr std::size_t kAhead = 128;
   const std::size_t count = edges.size();
 #pragma omp parallel num_threads(team)
   {
     const auto [first, size] = owned_vertices(n);
     for (std::size_t k = 0; k < count; ++k) {
-      if (k + kAhead < count) prefetch(offsets.data() + edges[k + kAhead].b + 1);
+      if (k + kAhead < count && edges[k + kAhead].b - first < size) prefetch(offsets.data() + edges[k + kAhead].b + 1);
       const Edge& e = edges[k];
       if (e.a == e.b) continue;  // self-loops are dropped
       if (e.a - first < size) ++offsets[e.a + 1];  // unsigned: below `first` wraps around too
@@ -284,7 +286,7 @@ SocialNetwork network_from_edges(std::int64_t vertices, std::vector<Edge> edges,
   {
     const auto [first, size] = owned_vertices(n);
     for (std::size_t k = count; k-- > 0;) {
-      if (k >= 2 * kAhead) prefetch(offsets.data() + edges[k - 2 * kAhead].b + 1);
+      if (k >= 2 * kAhead && edges[k - 2 * kAhead].b - first < size) prefetch(offsets.data() + edges[k - 2 * kAhead].b + 1);
       if (k >= kAhead && edges[k - kAhead].a != edges[k - kAhead].b && edges[k - kAhead].b - first < size) {
         // Not a self-loop: its row still has a place for it, so the counter is above the row's start.
         prefetch(neighbours + offsets[edges[k - kAhead].b + 1] - 1);
