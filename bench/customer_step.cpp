@@ -4,10 +4,13 @@
 //
 //   fulcrum_bench step SCENARIO [--set path=value]... [--threads T] [--output FILE.h5]
 //   fulcrum_bench triad [--megabytes M] [--threads T]
+//   fulcrum_bench latency [--megabytes M]
 //
 // `step` times, separately: building the market (network generation and vertex ordering), placing the
 // initial customers, stepping every quarter, and writing the HDF5 file. `triad` is a STREAM-style triad
-// a[i] = b[i] + s * c[i], the memory bandwidth the step is compared with.
+// a[i] = b[i] + s * c[i], the memory bandwidth the step is compared with. `latency` is the time of a
+// load whose address the load before gives, at random over an array: what a pass waits for at each
+// customer whose neighbours' totals or row it has not asked for ahead.
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
@@ -17,6 +20,8 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <string>
+#include <numeric>
+#include <random>
 #include <vector>
 
 #include "sim/error.hpp"
@@ -118,6 +123,27 @@ int run_triad(double megabytes, int threads) {
   return 0;
 }
 
+int run_latency(double megabytes) {
+  // One cycle through every slot in random order (Sattolo's shuffle), so that each load's address is the
+  // load before's value and no prefetcher can guess it.
+  const auto n = std::max<std::size_t>(2, static_cast<std::size_t>(megabytes * 1e6 / 4.0));
+  std::vector<std::uint32_t> next(n);
+  std::iota(next.begin(), next.end(), 0U);
+  std::mt19937_64 engine(20261202);
+  for (std::size_t i = n - 1; i > 0; --i) std::swap(next[i], next[std::uniform_int_distribution<std::size_t>(0, i - 1)(engine)]);
+  constexpr std::size_t kLoads = 10'000'000;
+  std::uint32_t at = 0;
+  for (std::size_t k = 0; k < std::min(n, kLoads); ++k) at = next[at];  // the pages mapped, the caches warm
+  const auto start = Clock::now();
+  for (std::size_t k = 0; k < kLoads; ++k) at = next[at];
+  const double seconds = seconds_since(start);
+  volatile std::uint32_t sink = at;
+  (void)sink;
+  fmt::print("{{\"kind\": \"latency\", \"array_bytes\": {}, \"nanoseconds_per_load\": {:.2f}}}\n", n * 4,
+             seconds / static_cast<double>(kLoads) * 1e9);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -137,9 +163,13 @@ int main(int argc, char** argv) {
   double megabytes = 800;
   triad->add_option("--megabytes", megabytes, "Size of each of the three arrays")->check(CLI::Range(1.0, 100000.0));
   triad->add_option("--threads", threads, "Threads")->check(CLI::Range(1, 1024));
+  auto* latency = app.add_subcommand("latency", "Time of a dependent load at random over an array");
+  double latency_megabytes = 256;
+  latency->add_option("--megabytes", latency_megabytes, "Size of the array")->check(CLI::Range(0.001, 100000.0));
   CLI11_PARSE(app, argc, argv);
   try {
     if (*step) return run_step(scenario, sets, threads, output);
+    if (*latency) return run_latency(latency_megabytes);
     return run_triad(megabytes, threads);
   } catch (const fulcrum::InputError& error) {
     std::fprintf(stderr, "%s\n", error.what());

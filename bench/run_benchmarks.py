@@ -3,6 +3,7 @@
 
 Runs, on this machine and in one go:
   1. a STREAM-style triad (fulcrum_bench triad), on 1 and 2 threads: the memory bandwidth to compare with;
+     and the latency of a dependent load at random over arrays of 0.5 MB to 512 MB (fulcrum_bench latency);
   2. the engine's customer step (fulcrum_bench step, bench/customer_step.toml) for 10^4 .. 10^7
      customers, on Watts-Strogatz and Barabasi-Albert graphs of mean degree 10, in locality (reverse
      Cuthill-McKee) and random vertex order, on 1 and 2 threads, one process per configuration;
@@ -108,11 +109,14 @@ def main():
     quarters = 40
 
     measurements = {"machine": machine(), "commit": commit(), "date": datetime.date.today().isoformat(),
-                    "triad": [], "engine": [], "end_to_end": None, "python": []}
+                    "triad": [], "latency": [], "engine": [], "end_to_end": None, "python": []}
     for threads in (1, 2):
         measurements["triad"].append(run_json([bench, "triad", "--threads", threads, "--megabytes",
                                                80 if arguments.quick else 800]))
         print(f"triad, {threads} thread(s): {measurements['triad'][-1]['bytes_per_second'] / 1e9:.1f} GB/s", flush=True)
+    for megabytes in (0.5, 16) if arguments.quick else (0.5, 16, 128, 512):
+        measurements["latency"].append(run_json([bench, "latency", "--megabytes", megabytes]))
+        print(f"latency, {megabytes} MB: {measurements['latency'][-1]['nanoseconds_per_load']:.0f} ns", flush=True)
     for population in sizes:
         for graph in GRAPHS:
             for order in ORDERS:
@@ -170,6 +174,18 @@ def report(m):
     ]
     for threads, rate in sorted(triad.items()):
         lines.append(f"| {threads} | {rate / 1e9:.1f} |")
+    lines += [
+        "",
+        "## Memory latency (a load whose address the load before gives, at random over the array)",
+        "",
+        "What a pass waits for at a customer whose neighbours' totals or row it has not asked for ahead; a",
+        "million customers' hot state is tens of MB, ten million's hundreds.",
+        "",
+        "| array MB | ns per load |",
+        "|---:|---:|",
+    ]
+    for latency in m.get("latency", []):
+        lines.append(f"| {latency['array_bytes'] / 1e6:g} | {latency['nanoseconds_per_load']:.0f} |")
     lines += [
         "",
         "## The engine",
