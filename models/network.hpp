@@ -100,8 +100,9 @@ struct NetworkStatistics {
 };
 
 // Degree distribution, clustering and path length. Path length uses BFS from `path_sources` vertices
-// chosen with `seed` (every vertex when there are no more than that).
+// chosen with `seed` (every vertex when there are no more than that). The same statistics for any
+// number of `threads`.
 NetworkStatistics measure_network(const SocialNetwork& network, std::span<const std::uint16_t> block_of,
-                                  std::int64_t path_sources, std::uint64_t seed);
+                                  std::int64_t path_sources, std::uint64_t seed, int threads = 1);
 
 }  // namespace fulcrum

@@ -235,13 +235,13 @@ int params_command(const std::string& format) {
   return 0;
 }
 
-int network_command(const std::string& file, const std::vector<std::string>& overrides, std::int64_t sources) {
+int network_command(const std::string& file, const std::vector<std::string>& overrides, std::int64_t sources, int threads) {
   const Scenario scenario = load_scenario(file, overrides);
   const auto started = std::chrono::steady_clock::now();
-  const Market market = build_market(scenario);
+  const Market market = build_market(scenario, threads);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const NetworkStatistics stats =
-      measure_network(market.network, market.segment_of, sources, static_cast<std::uint64_t>(scenario.network.seed));
+      measure_network(market.network, market.segment_of, sources, static_cast<std::uint64_t>(scenario.network.seed), threads);
   std::cout << fmt::format("network of {}: {} ({} customers, built in {:.2f} s)\n", file,
                            std::get<std::string>(find_parameter("network.kind")->read(scenario)), stats.vertices, seconds);
   std::cout << fmt::format("  edges              {}\n", stats.edges);
@@ -350,12 +350,15 @@ int main(int argc, char** argv) {
   std::string network_file;
   std::vector<std::string> network_overrides;
   std::int64_t network_sources = 200;
+  int network_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   CLI::App* network_app =
       app.add_subcommand("network", "Build a scenario's social network and report degree, clustering, path length");
   network_app->add_option("scenario", network_file, "Scenario file (TOML)")->required();
   network_app->add_option("--set", network_overrides, "Override a parameter: path=value (repeatable)");
   network_app->add_option("--sources", network_sources, "Breadth-first sources for the mean path length")
       ->check(CLI::Range(1, 1000000));
+  network_app->add_option("--threads", network_threads, "Threads building and measuring the network; the same for any number")
+      ->check(CLI::Range(1, 1024));
 
   try {
     app.parse(argc, argv);
@@ -369,7 +372,7 @@ int main(int argc, char** argv) {
     if (*validate_app) return validate_command(validate_files, validate_overrides);
     if (*params_app) return params_command(params_format);
     if (*sweep_app) return sweep_command(sweep);
-    if (*network_app) return network_command(network_file, network_overrides, network_sources);
+    if (*network_app) return network_command(network_file, network_overrides, network_sources, network_threads);
   } catch (const InputError& error) {
     std::cerr << "error: " << error.what() << "\n";
     return fail(kExitBadInput);

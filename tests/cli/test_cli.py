@@ -2,6 +2,7 @@
 import json
 import os
 import pty
+import re
 import select
 import signal
 import subprocess
@@ -68,6 +69,12 @@ def test_network_command_reports_the_graph(fulcrum, small):
     assert "watts_strogatz" in done.stdout
     assert "clustering" in done.stdout and "mean path length" in done.stdout
     assert "degree distribution" in done.stdout
+    # Built by any number of threads, the same network: the same report, but for the time taken.
+    without_time = lambda text: re.sub(r"built in [0-9.]+ s", "", text)
+    for threads in ("1", "3"):
+        again = fulcrum("network", small, "--set", "market.population=3000", "--threads", threads, check_exit=0)
+        assert without_time(again.stdout) == without_time(done.stdout)
+    assert fulcrum("network", small, "--threads", "0").returncode == 2
 
 
 def test_edge_list_network_relative_to_the_scenario(fulcrum, tmp_path):

@@ -171,6 +171,21 @@ TEST_CASE("Watts-Strogatz edges neither hang nor fill the memory on rings Boost'
   }
 }
 
+TEST_CASE("network statistics are the same however many threads measure them", "[network]") {
+  const std::int64_t n = 20000;  // five runs of vertices for the clustering sums
+  for (const NetworkKind kind : {NetworkKind::watts_strogatz, NetworkKind::barabasi_albert}) {
+    const SocialNetwork network = generate_network(network_of(kind, 8, 0.2), n, one_block(n));
+    const NetworkStatistics one = measure_network(network, kNoBlocks, 40, 3, 1);
+    for (const int threads : {2, 3}) {
+      const NetworkStatistics many = measure_network(network, kNoBlocks, 40, 3, threads);
+      CHECK(many.clustering == one.clustering);
+      CHECK(many.mean_path_length == one.mean_path_length);
+      CHECK(many.largest_component_share == one.largest_component_share);
+      CHECK(many.path_sources == one.path_sources);
+    }
+  }
+}
+
 TEST_CASE("Barabasi-Albert: mean degree 2m, minimum m, a power-law tail of exponent 3", "[network]") {
   const std::int64_t n = 20000;
   const std::int64_t m = 4;
