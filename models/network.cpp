@@ -384,6 +384,10 @@ SocialNetwork generate_network(const NetworkParameters& parameters, std::int64_t
   if (order.empty()) return network;
   const std::vector<std::uint16_t> generated_blocks = block_of;
   for (std::size_t i = 0; i < order.size(); ++i) block_of[i] = generated_blocks[order[i]];
+  // The edge list's and the ordering's freed pages, kept (keep_freed_memory), are holes too small for
+  // the relabelled network: handed back, they do not add to the peak beside both networks. The
+  // network relabelled from is freed after, for the customers' columns to land on.
+  release_freed_memory();
   return relabel(network, order);
 }
 
