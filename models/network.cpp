@@ -380,15 +380,20 @@ SocialNetwork generate_network(const NetworkParameters& parameters, std::int64_t
     case NetworkKind::complete: break;
   }
   SocialNetwork network = network_from_edges(vertices, std::move(edges), threads);
+  // Relabelling holds two networks and the ordering's arrays at once: the freed pages kept
+  // (keep_freed_memory), holes too small for any of them, would only add to that peak, so they are
+  // handed back at each step of it, the network relabelled from included (the customers' columns fit
+  // in far less).
+  if (parameters.order != VertexOrder::as_generated) release_freed_memory();
   const std::vector<std::uint32_t> order = locality_order(network, parameters.order, parameters.seed);
   if (order.empty()) return network;
   const std::vector<std::uint16_t> generated_blocks = block_of;
   for (std::size_t i = 0; i < order.size(); ++i) block_of[i] = generated_blocks[order[i]];
-  // The edge list's and the ordering's freed pages, kept (keep_freed_memory), are holes too small for
-  // the relabelled network: handed back, they do not add to the peak beside both networks. The
-  // network relabelled from is freed after, for the customers' columns to land on.
   release_freed_memory();
-  return relabel(network, order);
+  SocialNetwork relabelled = relabel(network, order);
+  network = SocialNetwork{};
+  release_freed_memory();
+  return relabelled;
 }
 
 std::vector<std::uint32_t> locality_order(const SocialNetwork& network, VertexOrder order, std::int64_t seed) {
