@@ -23,6 +23,7 @@
 #include "sim/error.hpp"
 #include "sim/populate.hpp"
 #include "sim/rng.hpp"
+#include "sim/team.hpp"
 
 namespace fulcrum {
 namespace {
@@ -222,10 +223,8 @@ std::vector<std::uint32_t> breadth_first_order(const SocialNetwork& network, std
 
 // The vertices the calling thread of an OpenMP team owns, as {first, count}: the team's share of n.
 std::pair<std::size_t, std::size_t> owned_vertices(std::size_t n) {
-  const auto thread = static_cast<std::size_t>(omp_get_thread_num());
-  const auto threads = static_cast<std::size_t>(omp_get_num_threads());
-  const std::size_t first = n * thread / threads;
-  return {first, n * (thread + 1) / threads - first};
+  const Share share = team_share(n, omp_get_thread_num(), omp_get_num_threads());
+  return {share.first, share.end - share.first};
 }
 
 // Sets network.degree_bytes from its offsets.

@@ -10,6 +10,8 @@
 #include <omp.h>
 #include <type_traits>
 
+#include "sim/team.hpp"
+
 namespace fulcrum {
 
 Voice voice_of(std::uint8_t status, double satisfaction, const WordOfMouthParameters& word_of_mouth) {
@@ -145,12 +147,10 @@ namespace {
 template <class Total, class Allocator>
 void zero_in_parallel(std::vector<Total, Allocator>& totals, std::size_t count, int threads) {
   totals.resize(count);
-  const auto size = static_cast<std::ptrdiff_t>(count);
 #pragma omp parallel num_threads(std::max(1, threads))
   {
-    const std::ptrdiff_t team = omp_get_num_threads();
-    const std::ptrdiff_t thread = omp_get_thread_num();
-    std::fill(totals.begin() + size * thread / team, totals.begin() + size * (thread + 1) / team, Total{0});
+    const Share share = team_share(count, omp_get_thread_num(), omp_get_num_threads());
+    std::fill(totals.data() + share.first, totals.data() + share.end, Total{0});
   }
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "sim/team.hpp"
 #include "sim/uninitialised_allocator.hpp"
 
 namespace fulcrum {
@@ -70,6 +71,13 @@ inline Eigen::Index block_count(Eigen::Index population) {
 inline CustomerRange block_range(Eigen::Index block, Eigen::Index population) {
   const Eigen::Index begin = block * kCustomersPerBlock;
   return {begin, std::min(begin + kCustomersPerBlock, population)};
+}
+
+// The customers of the run of whole blocks that thread `thread` of `threads` takes (team_share).
+inline CustomerRange blocks_of_thread(Eigen::Index population, int thread, int threads) {
+  const Share share = team_share(static_cast<std::size_t>(block_count(population)), thread, threads);
+  return {std::min(population, static_cast<Eigen::Index>(share.first) * kCustomersPerBlock),
+          std::min(population, static_cast<Eigen::Index>(share.end) * kCustomersPerBlock)};
 }
 
 using CustomerList = std::vector<std::uint32_t, UninitialisedAllocator<std::uint32_t>>;

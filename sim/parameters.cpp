@@ -228,7 +228,7 @@ std::vector<ParameterSpec> build_registry() {
              "Social graph: complete (mean field: everyone hears everyone), Erdos-Renyi, Watts-Strogatz small "
              "world, Barabasi-Albert scale-free, stochastic block model (blocks = segments), or an edge list."));
   add(integer("network.mean_degree", &S::network, &NetworkParameters::mean_degree, 10, "neighbours", 1, 10000,
-              "Mean number of neighbours (Watts-Strogatz: the even ring degree k; Barabasi-Albert: 2m)."));
+              "Mean number of neighbours (Watts-Strogatz: the even ring degree k, at least 2; Barabasi-Albert: 2m)."));
   add(real("network.rewiring", &S::network, &NetworkParameters::rewiring, 0.1, "probability", 0, 1,
            "Watts-Strogatz: probability that each ring edge is rewired to a uniform vertex."));
   add(real("network.within_block_share", &S::network, &NetworkParameters::within_block_share, 0.8, "fraction", 0,

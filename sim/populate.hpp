@@ -2,11 +2,11 @@
 // Large arrays mapped by the kernel in one call before their first touch. This project's virtual
 // machine takes some 11 microseconds for each first touch of a 4 kB page (400 MB written page by page:
 // 1.2 s), and half that for a page the kernel was asked to map ahead with MADV_POPULATE_WRITE (0.1 s
-// to map, 0.5 s to write). Used for the network's arrays, built once per market: the set-up at 10^7
-// customers lost 0.4-0.9 s. (The customers' columns and totals, tried too, gained nothing measurable
-// in this machine's noise; nor did the stepping, though a microbenchmark read a populated array at
-// random twice as fast.) Where the kernel cannot (before Linux 5.14), nothing happens: the pages are
-// faulted in on first touch, as they were.
+// to map, 0.5 s to write). Used for the network's arrays, built once per market (the set-up at 10^7
+// customers lost 0.4-0.9 s), and by each thread for its blocks' customer columns as it sets them up
+// (CustomerState::populate). The stepping gained nothing measurable from it, though a microbenchmark
+// read a populated array at random twice as fast. Where the kernel cannot (before Linux 5.14), nothing
+// happens: the pages are faulted in on first touch, as they were.
 #include <cstddef>
 #include <vector>
 

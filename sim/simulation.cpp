@@ -189,11 +189,7 @@ void Simulation::listen_to(const std::vector<std::vector<std::uint32_t>>& change
 }
 
 CustomerRange Simulation::owned_by(int thread, int threads) const {
-  const auto blocks = static_cast<std::size_t>(world_.blocks());
-  const Eigen::Index population = world_.customers.size();
-  const auto first = static_cast<Eigen::Index>(blocks * static_cast<std::size_t>(thread) / static_cast<std::size_t>(threads));
-  const auto last = static_cast<Eigen::Index>(blocks * static_cast<std::size_t>(thread + 1) / static_cast<std::size_t>(threads));
-  return {std::min(population, first * kCustomersPerBlock), std::min(population, last * kCustomersPerBlock)};
+  return blocks_of_thread(world_.customers.size(), thread, threads);
 }
 
 bool spreading_atomically_is_cheaper(double crossing_share, std::int64_t population) {

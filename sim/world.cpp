@@ -105,7 +105,6 @@ void check_firms_finite(const World& world) {
 
 World make_world(const Scenario& scenario, const Market& market, std::uint64_t replicate, int threads) {
   const auto population = static_cast<std::size_t>(scenario.market.population);
-  const Eigen::Index population_size = scenario.market.population;
   // Every key starts as a silent prospect's (voice 0 to both audiences), so totals start at 0 and the
   // first update spreads every customer's actual voice.
   World world{&scenario, &market, replicate, threads, 0,
@@ -121,20 +120,15 @@ World make_world(const Scenario& scenario, const Market& market, std::uint64_t r
   const auto seed = static_cast<std::uint64_t>(scenario.simulation.seed);
   const std::vector<JoiningTerms> terms = joining_terms(market, world.firms);
   const std::size_t segments = market.segments.size();
-  const Eigen::Index blocks = world.blocks();
   // Each thread maps its run of blocks' pages, then writes each block whole: its initial state, its
   // draws, its first customers, while the block's lines are in cache. Written column by column over
   // the whole market first, serially, then drawn into and joined block by block, the same state took
   // about 2 s at 10^7 customers, mostly first touches and cache misses.
 #pragma omp parallel num_threads(threads)
   {
-    const auto thread = static_cast<Eigen::Index>(omp_get_thread_num());
-    const auto team = static_cast<Eigen::Index>(omp_get_num_threads());
-    const Eigen::Index first_block = blocks * thread / team;
-    const Eigen::Index last_block = blocks * (thread + 1) / team;
-    world.customers.populate({std::min(population_size, first_block * kCustomersPerBlock),
-                              std::min(population_size, last_block * kCustomersPerBlock)});
-    for (Eigen::Index block = first_block; block < last_block; ++block) {
+    const CustomerRange own = blocks_of_thread(world.customers.size(), omp_get_thread_num(), omp_get_num_threads());
+    world.customers.populate(own);
+    for (Eigen::Index block = own.begin / kCustomersPerBlock; block * kCustomersPerBlock < own.end; ++block) {
       const CustomerRange range = block_range(block, world.customers.size());
       world.customers.reset(range);
       for (Eigen::Index i = range.begin; i < range.end; ++i) world.customers.segment[i] = market.segment_of[static_cast<std::size_t>(i)];

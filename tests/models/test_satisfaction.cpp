@@ -209,7 +209,7 @@ struct MixedMarket {
     for (std::int64_t e = 0; e < 5 * n; ++e) {
       edges.push_back({static_cast<std::uint32_t>(engine() % n), static_cast<std::uint32_t>(engine() % n)});
     }
-    // Two hubs with more neighbours than a degree byte holds (NeighbourTotals::degrees): theirs is read
+    // Two hubs with more neighbours than a degree byte holds (SocialNetwork::degree_bytes): theirs is read
     // from the offsets, in the vector lanes too.
     for (const std::uint32_t hub : {7U, 100U}) {
       for (std::uint32_t spoke = 0; spoke < 300 + hub; ++spoke) edges.push_back({hub, static_cast<std::uint32_t>(engine() % n)});
