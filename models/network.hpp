@@ -77,8 +77,8 @@ SocialNetwork generate_network(const NetworkParameters& parameters, std::int64_t
 // A vertex order, order[new_label] = old_label: locality-improving, or a random permutation drawn with
 // `seed` (VertexOrder::random); empty for as_generated.
 std::vector<std::uint32_t> locality_order(const SocialNetwork& network, VertexOrder order, std::int64_t seed = 0);
-// The same network with vertex `order[i]` relabelled i.
-SocialNetwork relabel(const SocialNetwork& network, std::span<const std::uint32_t> order);
+// The same network with vertex `order[i]` relabelled i, built by `threads` (the same for any number).
+SocialNetwork relabel(const SocialNetwork& network, std::span<const std::uint32_t> order, int threads = 1);
 
 // Reads "a b" pairs of 0-based vertex ids, one edge per line; '#' starts a comment. InputError with
 // the file and line for anything else, or an id outside [0, vertices).

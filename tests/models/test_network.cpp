@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <numeric>
+#include <queue>
 #include <tuple>
 
 #include "models/network.hpp"
@@ -250,14 +251,13 @@ TEST_CASE("locality orders relabel the same graph and narrow its bandwidth", "[n
   }
 }
 
-TEST_CASE("reverse Cuthill-McKee gives Boost's own order on graphs of many components", "[network]") {
-  // locality_order finds the components' start vertices breadth first instead of through Boost's
-  // depth-first entry point (for memory): the order must not change. Several Barabasi-Albert and
-  // Erdos-Renyi pieces side by side (sparse enough to leave isolated vertices), labels scrambled.
+namespace {
+
+// `pieces` side by side as one network (vertex ids offset piece after piece), labels scrambled.
+SocialNetwork side_by_side(std::initializer_list<std::tuple<NetworkKind, std::int64_t, std::int64_t>> pieces) {
   std::vector<Edge> edges;
   std::uint32_t offset = 0;
-  for (const auto& [kind, n, degree] : {std::tuple{NetworkKind::barabasi_albert, 700, 4}, std::tuple{NetworkKind::erdos_renyi, 900, 1},
-                                        std::tuple{NetworkKind::watts_strogatz, 500, 4}, std::tuple{NetworkKind::erdos_renyi, 400, 2}}) {
+  for (const auto& [kind, n, degree] : pieces) {
     NetworkParameters parameters = network_of(kind, degree, 0.2);
     parameters.order = VertexOrder::as_generated;
     const SocialNetwork piece = generate_network(parameters, n, one_block(n));
@@ -271,19 +271,102 @@ TEST_CASE("reverse Cuthill-McKee gives Boost's own order on graphs of many compo
   std::vector<std::uint32_t> scramble(offset);
   std::iota(scramble.begin(), scramble.end(), 0u);
   for (std::size_t i = scramble.size() - 1; i > 0; --i) std::swap(scramble[i], scramble[(i * 7919) % (i + 1)]);
-  const SocialNetwork network = relabel(network_from_edges(offset, edges), scramble);
-  REQUIRE(measure_network(network, kNoBlocks, 1, 1).min_degree == 0);  // isolated vertices: components of one
+  return relabel(network_from_edges(offset, edges), scramble);
+}
 
+// A path of n vertices, labelled from its middle outwards: the start vertex search must walk to an end.
+SocialNetwork path_from_the_middle(std::uint32_t n) {
+  std::vector<std::uint32_t> position(n);  // position[label] along the path
+  for (std::uint32_t label = 0; label < n; ++label) position[label] = label % 2 == 0 ? n / 2 + label / 2 : n / 2 - 1 - label / 2;
+  std::vector<std::uint32_t> at(n);
+  for (std::uint32_t label = 0; label < n; ++label) at[position[label]] = label;
+  std::vector<Edge> edges;
+  for (std::uint32_t p = 0; p + 1 < n; ++p) edges.push_back({at[p], at[p + 1]});
+  return network_from_edges(n, edges);
+}
+
+std::vector<std::uint32_t> boost_reverse_cuthill_mckee(const SocialNetwork& network) {
   using Csr = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, boost::no_property,
                                                  boost::no_property, std::uint32_t, std::uint64_t>;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
   for (std::int64_t v = 0; v < network.vertices; ++v) {
     for (const auto u : network.neighbours_of(v)) pairs.emplace_back(static_cast<std::uint32_t>(v), u);
   }
-  const Csr graph(boost::edges_are_sorted, pairs.begin(), pairs.end(), offset);
-  std::vector<std::uint32_t> boost_order(offset);
-  boost::cuthill_mckee_ordering(graph, boost_order.rbegin());
-  CHECK(locality_order(network, VertexOrder::reverse_cuthill_mckee) == boost_order);
+  const auto n = static_cast<std::uint32_t>(network.vertices);
+  const Csr graph(boost::edges_are_sorted, pairs.begin(), pairs.end(), n);
+  std::vector<std::uint32_t> order(n);
+  boost::cuthill_mckee_ordering(graph, order.rbegin());
+  return order;
+}
+
+// Breadth first the plain way: the order VertexOrder::breadth_first promises.
+std::vector<std::uint32_t> plain_breadth_first(const SocialNetwork& network) {
+  const auto n = static_cast<std::size_t>(network.vertices);
+  std::vector<bool> seen(n, false);
+  std::vector<std::uint32_t> order;
+  for (std::size_t start = 0; start < n; ++start) {
+    if (seen[start]) continue;
+    seen[start] = true;
+    std::queue<std::uint32_t> queue;
+    queue.push(static_cast<std::uint32_t>(start));
+    while (!queue.empty()) {
+      const std::uint32_t v = queue.front();
+      queue.pop();
+      order.push_back(v);
+      for (const auto u : network.neighbours_of(v)) {
+        if (!seen[u]) {
+          seen[u] = true;
+          queue.push(u);
+        }
+      }
+    }
+  }
+  return order;
+}
+
+}  // namespace
+
+TEST_CASE("reverse Cuthill-McKee gives Boost's own order, breadth first the plain one", "[network]") {
+  // The orders are written here without Boost (its search for start vertices took time quadratic in the
+  // components): they must not change. Several Barabasi-Albert and Erdos-Renyi pieces side by side
+  // (sparse enough to leave isolated vertices), a rewired ring, and paths whose start vertex search
+  // takes several rounds, labels scrambled.
+  const SocialNetwork pieces = side_by_side({{NetworkKind::barabasi_albert, 700, 4}, {NetworkKind::erdos_renyi, 900, 1},
+                                             {NetworkKind::watts_strogatz, 500, 4}, {NetworkKind::erdos_renyi, 400, 2}});
+  REQUIRE(measure_network(pieces, kNoBlocks, 1, 1).min_degree == 0);  // isolated vertices: components of one
+  const SocialNetwork ring = side_by_side({{NetworkKind::watts_strogatz, 5000, 10}});
+  const SocialNetwork hubs = side_by_side({{NetworkKind::barabasi_albert, 5000, 6}});
+  const SocialNetwork path = path_from_the_middle(301);
+  for (const SocialNetwork* network : {&pieces, &ring, &hubs, &path}) {
+    CHECK(locality_order(*network, VertexOrder::reverse_cuthill_mckee) == boost_reverse_cuthill_mckee(*network));
+    CHECK(locality_order(*network, VertexOrder::breadth_first) == plain_breadth_first(*network));
+  }
+  SECTION("in time linear in the components") {
+    // 300,000 customers of mean degree 1: over 100,000 components, each a search for its start vertex.
+    // Boost's marks were reset over all 300,000 for each: minutes.
+    NetworkParameters parameters = network_of(NetworkKind::erdos_renyi, 1);
+    parameters.order = VertexOrder::reverse_cuthill_mckee;
+    const std::int64_t n = 300'000;
+    const SocialNetwork sparse = generate_network(parameters, n, one_block(n));
+    CHECK(sparse.vertices == n);
+    CHECK(symmetric_sorted_simple(sparse));
+    CHECK(measure_network(sparse, kNoBlocks, 1, 1).largest_component_share < 0.5);
+  }
+}
+
+TEST_CASE("relabelling gives the same network whatever the threads", "[network]") {
+  const SocialNetwork hubs = side_by_side({{NetworkKind::barabasi_albert, 20000, 6}, {NetworkKind::erdos_renyi, 3001, 1}});
+  const auto order = locality_order(hubs, VertexOrder::random, 3);
+  const SocialNetwork one = relabel(hubs, order, 1);
+  CHECK(symmetric_sorted_simple(one));
+  CHECK(one.neighbours.size() == hubs.neighbours.size());
+  for (std::size_t i = 0; i < order.size(); i += 97) CHECK(one.degree(static_cast<std::int64_t>(i)) == hubs.degree(order[i]));
+  for (const int threads : {2, 3, 7}) {
+    const SocialNetwork many = relabel(hubs, order, threads);
+    CHECK(many.offsets == one.offsets);
+    CHECK(std::equal(many.neighbours.begin(), many.neighbours.end(), one.neighbours.begin(), one.neighbours.end()));
+    CHECK(many.degree_bytes == one.degree_bytes);
+  }
 }
 
 TEST_CASE("a random order is a seeded permutation that destroys locality", "[network]") {
