@@ -65,6 +65,11 @@ struct Edge {
 // duplicates when k/2 either side wraps round a small ring.
 std::vector<Edge> watts_strogatz_edges(std::int64_t n, std::int64_t k, double rewiring, boost::random::taus88& engine);
 
+// The Barabasi-Albert edges of `n` vertices: a complete seed of m + 1, then each new vertex links to m
+// distinct earlier ones, each picked with probability proportional to its degree (uniformly among the
+// ends of the edges so far, drawing again on a repeat).
+std::vector<Edge> barabasi_albert_edges(std::int64_t n, std::int64_t m, boost::random::taus88& engine);
+
 // Symmetric CSR from undirected edges, whose ids must be below `vertices` (read_edge_list checks a
 // file's); self-loops and duplicate edges are dropped. The same network for any number of `threads`.
 SocialNetwork network_from_edges(std::int64_t vertices, std::vector<Edge> edges, int threads = 1);

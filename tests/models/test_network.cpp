@@ -3,6 +3,8 @@
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <boost/graph/cuthill_mckee_ordering.hpp>
 #include <boost/random/mersenne_twister.hpp>
+#include <boost/random/taus88.hpp>
+#include <boost/random/uniform_int_distribution.hpp>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
@@ -184,6 +186,51 @@ TEST_CASE("network statistics are the same however many threads measure them", "
       CHECK(many.largest_component_share == one.largest_component_share);
       CHECK(many.path_sources == one.path_sources);
     }
+  }
+}
+
+TEST_CASE("Barabasi-Albert edges are the plain algorithm's, pick for pick", "[network]") {
+  // The generator asks for the endpoints of the picks ahead with a copy of the engine; the picks must be
+  // the engine's own. The plain algorithm, written out: repeats (many among the first, small-degree
+  // vertices with m = 5; few later) put the copy out of step, and it must start again.
+  for (const auto& [n, m] : {std::pair{1, 1}, std::pair{4, 5}, std::pair{3000, 1}, std::pair{5000, 5}, std::pair{2000, 12}}) {
+    CAPTURE(n, m);
+    boost::random::taus88 engine(11);
+    boost::random::taus88 plain_engine = engine;
+    const std::vector<Edge> edges = barabasi_albert_edges(n, m, engine);
+    std::vector<Edge> plain;
+    std::vector<std::uint32_t> endpoints;
+    const std::int64_t seeds = std::min<std::int64_t>(n, m + 1);
+    for (std::int64_t a = 0; a < seeds; ++a) {
+      for (std::int64_t b = a + 1; b < seeds; ++b) {
+        plain.push_back({static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b)});
+        endpoints.insert(endpoints.end(), {static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b)});
+      }
+    }
+    std::int64_t repeats = 0;
+    for (std::int64_t v = seeds; v < n; ++v) {
+      std::vector<std::uint32_t> chosen;
+      while (static_cast<std::int64_t>(chosen.size()) < m) {
+        boost::random::uniform_int_distribution<std::size_t> pick(0, endpoints.size() - 1);
+        const std::uint32_t target = endpoints[pick(plain_engine)];
+        if (std::find(chosen.begin(), chosen.end(), target) == chosen.end()) {
+          chosen.push_back(target);
+        } else {
+          ++repeats;
+        }
+      }
+      for (const std::uint32_t target : chosen) {
+        plain.push_back({static_cast<std::uint32_t>(v), target});
+        endpoints.insert(endpoints.end(), {static_cast<std::uint32_t>(v), target});
+      }
+    }
+    REQUIRE(edges.size() == plain.size());
+    for (std::size_t e = 0; e < edges.size(); ++e) {
+      REQUIRE(edges[e].a == plain[e].a);
+      REQUIRE(edges[e].b == plain[e].b);
+    }
+    CHECK(engine() == plain_engine());  // and the engine left where the plain algorithm leaves it
+    if (n >= 2000 && m > 1) CHECK(repeats > 0);
   }
 }
 
