@@ -43,11 +43,11 @@ GraphEngine graph_engine(std::int64_t seed, std::uint64_t purpose) {
 }
 
 using BoostUndirected = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS>;
-std::vector<Edge> erdos_renyi_edges(std::int64_t n, double mean_degree, GraphEngine& engine) {
+std::vector<Edge> erdos_renyi_edges(std::int64_t n, double mean_degree, GraphEngine& engine, int threads) {
   const double p = n > 1 ? std::min(1.0, mean_degree / static_cast<double>(n - 1)) : 0.0;
   using Iterator = boost::sorted_erdos_renyi_iterator<GraphEngine, BoostUndirected>;
   std::vector<Edge> edges;
-  reserve_populated(edges, static_cast<std::size_t>(static_cast<double>(n) * mean_degree / 2 * 1.05));
+  reserve_populated(edges, static_cast<std::size_t>(static_cast<double>(n) * mean_degree / 2 * 1.05), threads);
   for (Iterator it(engine, static_cast<std::size_t>(n), p), end; it != end; ++it) {
     edges.push_back({static_cast<std::uint32_t>(it->first), static_cast<std::uint32_t>(it->second)});
   }
@@ -56,7 +56,8 @@ std::vector<Edge> erdos_renyi_edges(std::int64_t n, double mean_degree, GraphEng
 
 }  // namespace
 
-std::vector<Edge> watts_strogatz_edges(std::int64_t n, std::int64_t k, double rewiring, boost::random::taus88& engine) {
+std::vector<Edge> watts_strogatz_edges(std::int64_t n, std::int64_t k, double rewiring, boost::random::taus88& engine,
+                                       int threads) {
   // BGL's small_world_iterator, kept from the two cases where it fails: a ring of k < 2 is no ring (it
   // went round the whole ring from every vertex: n^2 edges), and a ring whose window of k/2 either side
   // covers every vertex leaves nowhere to rewire to (it drew forever). Such a ring keeps its edges.
@@ -65,7 +66,7 @@ std::vector<Edge> watts_strogatz_edges(std::int64_t n, std::int64_t k, double re
   const std::int64_t half = k / 2;
   if (n < 2 || half < 1) return edges;
   const bool can_rewire = 2 * half + 1 < n;
-  reserve_populated(edges, static_cast<std::size_t>(n * half));
+  reserve_populated(edges, static_cast<std::size_t>(n * half), threads);
   for (Iterator it(engine, static_cast<std::size_t>(n), static_cast<std::size_t>(k), can_rewire ? rewiring : 0.0), end;
        it != end; ++it) {
     edges.push_back({static_cast<std::uint32_t>(it->first), static_cast<std::uint32_t>(it->second)});
@@ -73,14 +74,14 @@ std::vector<Edge> watts_strogatz_edges(std::int64_t n, std::int64_t k, double re
   return edges;
 }
 
-std::vector<Edge> barabasi_albert_edges(std::int64_t n, std::int64_t m, boost::random::taus88& engine) {
+std::vector<Edge> barabasi_albert_edges(std::int64_t n, std::int64_t m, boost::random::taus88& engine, int threads) {
   std::vector<Edge> edges;
   std::vector<std::uint32_t> endpoints;
   const std::int64_t seed_vertices = std::min(n, m + 1);
   const std::int64_t seed_edges = seed_vertices * (seed_vertices - 1) / 2;
   const auto edge_count = static_cast<std::size_t>(seed_edges + (n - seed_vertices) * m);
-  reserve_populated(edges, edge_count);
-  reserve_populated(endpoints, 2 * edge_count);
+  reserve_populated(edges, edge_count, threads);
+  reserve_populated(endpoints, 2 * edge_count, threads);
   for (std::int64_t a = 0; a < seed_vertices; ++a) {
     for (std::int64_t b = a + 1; b < seed_vertices; ++b) {
       edges.push_back({static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b)});
@@ -135,7 +136,7 @@ namespace {
 // A stochastic block model with blocks = segments: each vertex draws mean_degree / 2 edges, a share
 // `within` of them to a uniform vertex of its own block, the rest to a uniform vertex of another block.
 std::vector<Edge> stochastic_block_edges(std::int64_t n, double mean_degree, double within,
-                                         std::span<const std::uint16_t> block_of, GraphEngine& engine) {
+                                         std::span<const std::uint16_t> block_of, GraphEngine& engine, int threads) {
   std::uint16_t blocks = 0;
   for (const auto block : block_of) blocks = std::max<std::uint16_t>(blocks, static_cast<std::uint16_t>(block + 1));
   std::vector<std::vector<std::uint32_t>> members(blocks);
@@ -144,7 +145,7 @@ std::vector<Edge> stochastic_block_edges(std::int64_t n, double mean_degree, dou
   const double stubs = mean_degree / 2.0;
   const auto whole_stubs = static_cast<std::int64_t>(std::floor(stubs));
   // Mapped ahead, so not more than the edges expected (more is a reallocation, not an error).
-  reserve_populated(edges, static_cast<std::size_t>(static_cast<double>(n) * stubs * 1.01) + 1024);
+  reserve_populated(edges, static_cast<std::size_t>(static_cast<double>(n) * stubs * 1.01) + 1024, threads);
   boost::random::uniform_01<double> uniform;
   for (std::int64_t v = 0; v < n; ++v) {
     const std::uint16_t own = block_of[static_cast<std::size_t>(v)];
@@ -364,7 +365,7 @@ SocialNetwork network_from_edges(std::int64_t vertices, std::vector<Edge> edges,
   const auto n = static_cast<std::size_t>(vertices);
   const int team = std::max(1, threads);
   std::vector<std::uint64_t>& offsets = network.offsets;
-  reserve_populated(offsets, n + 1);
+  reserve_populated(offsets, n + 1, team);
   offsets.assign(n + 1, 0);
   // Generators give edges by source, so e.a's row is near the last one touched; e.b's is far where an
   // edge was rewired (and everywhere on a scale-free graph): its counter is asked for ahead, when the
@@ -476,15 +477,15 @@ SocialNetwork generate_network(const NetworkParameters& parameters, std::int64_t
   const auto degree = static_cast<double>(parameters.mean_degree);
   std::vector<Edge> edges;
   switch (parameters.kind) {
-    case NetworkKind::erdos_renyi: edges = erdos_renyi_edges(vertices, degree, engine); break;
+    case NetworkKind::erdos_renyi: edges = erdos_renyi_edges(vertices, degree, engine, threads); break;
     case NetworkKind::watts_strogatz:
-      edges = watts_strogatz_edges(vertices, std::min(parameters.mean_degree, vertices - 1), parameters.rewiring, engine);
+      edges = watts_strogatz_edges(vertices, std::min(parameters.mean_degree, vertices - 1), parameters.rewiring, engine, threads);
       break;
     case NetworkKind::barabasi_albert:
-      edges = barabasi_albert_edges(vertices, std::max<std::int64_t>(1, parameters.mean_degree / 2), engine);
+      edges = barabasi_albert_edges(vertices, std::max<std::int64_t>(1, parameters.mean_degree / 2), engine, threads);
       break;
     case NetworkKind::stochastic_block:
-      edges = stochastic_block_edges(vertices, degree, parameters.within_block_share, block_of, engine);
+      edges = stochastic_block_edges(vertices, degree, parameters.within_block_share, block_of, engine, threads);
       break;
     case NetworkKind::edge_list: edges = read_edge_list(parameters.edge_list_file, vertices); break;
     case NetworkKind::complete: break;
@@ -532,11 +533,11 @@ SocialNetwork relabel(const SocialNetwork& network, std::span<const std::uint32_
   SocialNetwork result;
   result.mean_field = false;
   result.vertices = network.vertices;
-  reserve_populated(result.offsets, n + 1);
-  result.offsets.resize(n + 1);
-  reserve_populated(result.neighbours, network.neighbours.size());
-  result.neighbours.resize(network.neighbours.size());
   const int team = std::max(1, threads);
+  reserve_populated(result.offsets, n + 1, team);
+  result.offsets.resize(n + 1);
+  reserve_populated(result.neighbours, network.neighbours.size(), team);
+  result.neighbours.resize(network.neighbours.size());
   std::vector<std::uint64_t> edges_before(static_cast<std::size_t>(team) + 1, 0);  // by thread
   std::uint64_t* offsets = result.offsets.data();
 #pragma omp parallel num_threads(team)

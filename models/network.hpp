@@ -62,13 +62,14 @@ struct Edge {
 // The Watts-Strogatz edges of `n` vertices on a ring of degree `k` (k/2 each side), each rewired with
 // probability `rewiring` to a vertex outside its source's ring window, as Boost's small_world_iterator
 // draws them; none when k < 2, and none rewired when the window covers every vertex. Some are
-// duplicates when k/2 either side wraps round a small ring.
-std::vector<Edge> watts_strogatz_edges(std::int64_t n, std::int64_t k, double rewiring, boost::random::taus88& engine);
+// duplicates when k/2 either side wraps round a small ring. Their pages are mapped by `threads`.
+std::vector<Edge> watts_strogatz_edges(std::int64_t n, std::int64_t k, double rewiring, boost::random::taus88& engine,
+                                       int threads = 1);
 
 // The Barabasi-Albert edges of `n` vertices: a complete seed of m + 1, then each new vertex links to m
 // distinct earlier ones, each picked with probability proportional to its degree (uniformly among the
-// ends of the edges so far, drawing again on a repeat).
-std::vector<Edge> barabasi_albert_edges(std::int64_t n, std::int64_t m, boost::random::taus88& engine);
+// ends of the edges so far, drawing again on a repeat). Their pages are mapped by `threads`.
+std::vector<Edge> barabasi_albert_edges(std::int64_t n, std::int64_t m, boost::random::taus88& engine, int threads = 1);
 
 // Symmetric CSR from undirected edges, whose ids must be below `vertices` (read_edge_list checks a
 // file's); self-loops and duplicate edges are dropped. The same network for any number of `threads`.

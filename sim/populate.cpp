@@ -1,5 +1,7 @@
 #include "sim/populate.hpp"
 
+#include <omp.h>
+
 #include <cstdint>
 
 #if defined(__linux__)
@@ -10,9 +12,11 @@
 #endif
 #include <limits>
 
+#include "sim/team.hpp"
+
 namespace fulcrum {
 
-void populate_pages(const void* data, std::size_t bytes) {
+void populate_pages(const void* data, std::size_t bytes, int threads) {
 #if defined(__linux__)
 #if defined(MADV_POPULATE_WRITE)
   constexpr int kPopulateWrite = MADV_POPULATE_WRITE;
@@ -26,10 +30,26 @@ void populate_pages(const void* data, std::size_t bytes) {
   const auto end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(kPage - 1);
   if (end <= begin) return;
   // EINVAL on kernels without it: the pages are then faulted in on first touch. Results never depend on it.
-  (void)madvise(reinterpret_cast<void*>(begin), end - begin, kPopulateWrite);
+  if (threads <= 1) {
+    (void)madvise(reinterpret_cast<void*>(begin), end - begin, kPopulateWrite);
+    return;
+  }
+  const std::size_t pages = (end - begin) / kPage;
+#pragma omp parallel num_threads(threads)
+  {
+    const Share share = team_share(pages, omp_get_thread_num(), omp_get_num_threads());
+    const std::uintptr_t first = begin + share.first * kPage;
+    const std::uintptr_t last = begin + share.end * kPage;
+    if (last > first) (void)madvise(reinterpret_cast<void*>(first), last - first, kPopulateWrite);
+    for (std::uintptr_t page = first; page < last; page += kPage) {
+      volatile unsigned char* byte = reinterpret_cast<unsigned char*>(page);
+      *byte = *byte;
+    }
+  }
 #else
   (void)data;
   (void)bytes;
+  (void)threads;
 #endif
 }
 

@@ -1,26 +1,29 @@
 #pragma once
 // Large arrays mapped by the kernel in one call before their first touch. This project's virtual
 // machine takes some 11 microseconds for each first touch of a 4 kB page (400 MB written page by page:
-// 1.2 s), and half that for a page the kernel was asked to map ahead with MADV_POPULATE_WRITE (0.1 s
-// to map, 0.5 s to write). Used for the network's arrays, built once per market (the set-up at 10^7
-// customers lost 0.4-0.9 s), and by each thread for its blocks' customer columns as it sets them up
-// (CustomerState::populate). The stepping gained nothing measurable from it, though a microbenchmark
-// read a populated array at random twice as fast. Where the kernel cannot (before Linux 5.14), nothing
-// happens: the pages are faulted in on first touch, as they were.
+// 1.1 s), and half that for a page the kernel was asked to map ahead with MADV_POPULATE_WRITE (0.07-0.1 s
+// to map, 0.5 s for the first writes after). The first write of a page from the program is still a
+// trap to the hypervisor, whoever mapped it: with threads to spare, they touch the pages side by side
+// (400 MB: 0.27 s on two threads), so that a serial generator filling the array does not wait on them.
+// Used for the network's arrays, built once per market, and by each thread for its blocks' customer
+// columns as it sets them up (CustomerState::populate). Where the kernel cannot map ahead (before Linux
+// 5.14), the pages are faulted in on first touch, as they were.
 #include <cstddef>
 #include <vector>
 
 namespace fulcrum {
 
-// Asks for [data, data + bytes) to be mapped now, writable; nothing for arrays under a megabyte.
-void populate_pages(const void* data, std::size_t bytes);
+// Asks for the whole pages of [data, data + bytes) to be mapped now, writable; nothing for arrays under a
+// megabyte. With several `threads`, each maps a share of them and writes each of its pages once (a byte
+// written back as it was read): only for memory no other thread is using.
+void populate_pages(const void* data, std::size_t bytes, int threads = 1);
 
 // Room for `count` elements, mapped ahead: for a vector about to be filled (assign, resize, push_back
 // up to `count`) that has no room yet.
 template <class T, class Allocator>
-void reserve_populated(std::vector<T, Allocator>& vector, std::size_t count) {
+void reserve_populated(std::vector<T, Allocator>& vector, std::size_t count, int threads = 1) {
   vector.reserve(count);
-  populate_pages(vector.data(), vector.capacity() * sizeof(T));
+  populate_pages(vector.data(), vector.capacity() * sizeof(T), threads);
 }
 
 // Keeps the memory the process frees for its own later allocations instead of handing it back to the

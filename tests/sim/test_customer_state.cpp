@@ -1,7 +1,9 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <vector>
 
 #include "sim/customer_state.hpp"
+#include "sim/populate.hpp"
 #include "sim/rng.hpp"
 
 using namespace fulcrum;
@@ -39,4 +41,21 @@ TEST_CASE("take_status lists each block's active customers and prospects in orde
   CHECK(std::vector<std::uint32_t>(reused.active.begin(), reused.active.end()) == std::vector<std::uint32_t>{5});
   CHECK(reused.prospects.empty());
   CHECK(reused.lapsed == kCustomersPerBlock - 1);
+}
+
+TEST_CASE("pages mapped ahead, by one thread or several, keep what is in them", "[state]") {
+  // Several threads write each page they map once, a byte back as they read it: an array already
+  // partly written (a vector growing into its room, or columns beside others' blocks) must not change.
+  constexpr std::size_t kBytes = (std::size_t{9} << 20) + 123;  // several megabytes, not whole pages
+  std::vector<std::uint8_t> memory(kBytes);
+  for (std::size_t i = 0; i < kBytes; ++i) memory[i] = static_cast<std::uint8_t>(i * 2654435761U >> 13);
+  const std::vector<std::uint8_t> before = memory;
+  for (const int threads : {1, 2, 3}) {
+    populate_pages(memory.data() + 1, kBytes - 2, threads);
+    CHECK(std::equal(memory.begin(), memory.end(), before.begin(), before.end()));
+  }
+  std::vector<double> grown;
+  reserve_populated(grown, std::size_t{1} << 20, 2);
+  CHECK(grown.capacity() >= std::size_t{1} << 20);
+  CHECK(grown.empty());
 }
