@@ -524,10 +524,12 @@ std::vector<std::uint32_t> locality_order(const SocialNetwork& network, VertexOr
 }
 
 SocialNetwork relabel(const SocialNetwork& network, std::span<const std::uint32_t> order, int threads) {
-  // Every new row is an old one anywhere in memory, and its neighbours' new labels are anywhere too:
-  // each thread fills a range of new rows, asking ahead for the old rows it will read (their offsets,
-  // then the rows, then the new labels of their neighbours, each found by the stage before).
-  // 10^7 customers in random order: 8.4 s on one thread before, without.
+  // Every new row is an old one from anywhere in memory. Each thread takes a range of old rows, read in
+  // order with their neighbours (near each other in the old order), and writes each, relabelled, where
+  // its new row starts, asking ahead for those places (the new offsets, then the rows): a store that
+  // misses does not hold up the loads behind it as a load would. Each new row is sorted after.
+  // 10^7 customers on 2 threads: random order 2.4-2.5 s reading the new rows' old ones ahead, 1.4 s
+  // writing them so; reverse Cuthill-McKee 2.0-2.4 s, 1.3-1.7 s (8.4 s on one thread before both).
   const auto n = static_cast<std::size_t>(network.vertices);
   std::vector<std::uint32_t, UninitialisedAllocator<std::uint32_t>> new_label(n);
   SocialNetwork result;
@@ -546,7 +548,6 @@ SocialNetwork relabel(const SocialNetwork& network, std::span<const std::uint32_
     const std::size_t end = first + count;
     constexpr std::size_t kOffsetsAhead = 24;
     constexpr std::size_t kRowsAhead = 12;
-    constexpr std::size_t kLabelsAhead = 6;
     std::uint64_t edges = 0;
     for (std::size_t i = first; i < end; ++i) {  // new labels, and each new row's length after its start
       if (i + kOffsetsAhead < end) {
@@ -570,17 +571,14 @@ SocialNetwork relabel(const SocialNetwork& network, std::span<const std::uint32_
       offsets[i + 1] = running;
     }
 #pragma omp barrier
-    for (std::size_t i = first; i < end; ++i) {
-      if (i + kOffsetsAhead < end) prefetch(network.offsets.data() + order[i + kOffsetsAhead]);
-      if (i + kRowsAhead < end) network.prefetch_neighbours(order[i + kRowsAhead]);
-      if (i + kLabelsAhead < end) {
-        for (const std::uint32_t u : network.neighbours_of(order[i + kLabelsAhead])) prefetch(new_label.data() + u);
-      }
-      std::uint32_t* row = result.neighbours.data() + offsets[i];
-      std::uint32_t* write = row;
-      for (const std::uint32_t u : network.neighbours_of(order[i])) *write++ = new_label[u];
-      std::sort(row, write);
+    for (std::size_t v = first; v < end; ++v) {
+      if (v + kOffsetsAhead < end) prefetch(offsets + new_label[v + kOffsetsAhead]);
+      if (v + kRowsAhead < end) prefetch(result.neighbours.data() + offsets[new_label[v + kRowsAhead]]);
+      std::uint32_t* write = result.neighbours.data() + offsets[new_label[v]];
+      for (const std::uint32_t u : network.neighbours_of(static_cast<std::int64_t>(v))) *write++ = new_label[u];
     }
+#pragma omp barrier
+    for (std::size_t i = first; i < end; ++i) std::sort(result.neighbours.data() + offsets[i], result.neighbours.data() + offsets[i + 1]);
   }
   keep_degree_bytes(result);
   return result;
