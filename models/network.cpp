@@ -239,9 +239,9 @@ std::vector<std::uint32_t> breadth_first_order(const SocialNetwork& network) {
   return order;
 }
 
-// Reverse Cuthill-McKee, vertex for vertex the order of Boost's cuthill_mckee_ordering(graph, ...) with
-// out-degrees, written into result from its end (its first vertex last), in time linear in the network
-// whatever its number of components. Boost marks every vertex anew at each search for a component's
+// Reverse Cuthill-McKee, vertex for vertex the order Boost's cuthill_mckee_ordering(graph, ...) writes
+// through a reverse iterator with out-degrees (Cuthill-McKee's first vertex last), in time linear in the
+// network whatever its number of components. Boost marks every vertex anew at each search for a component's
 // start vertex, so a network of many components (isolated customers of a sparse random graph) took
 // time quadratic in them: at 80,000 customers of mean degree 1, 2 s, hours at 10^7. It also wanted a
 // copy of the network in its own form (8 bytes a vertex and 4 an edge more at the peak).
