@@ -213,12 +213,12 @@ FULCRUM_AVX512_KERNEL std::size_t perceive_avx512(CustomerState& customers, std:
                                tables.word_of_mouth, tables.issues)
                 : live_quarter(lived, GatheredRows<CustomerParameters>{tables.segments.data(), segment_of},
                                GatheredRows<Offer>{tables.offers.data(), firm_of}, tables.word_of_mouth, tables.issues);
-    scatter_column(customers.satisfaction.data(), index, outcome.satisfaction);
-    scatter_column(customers.trust.data(), index, outcome.trust);
-    scatter_column(customers.expectation.data(), index, outcome.expectation);
-    scatter_column(customers.experience.data(), index, outcome.experience);
-    scatter_column(customers.reference_price.data(), index, outcome.reference_price);
-    scatter_column(customers.spend.data(), index, outcome.spend);
+    scatter_column(customers.satisfaction.data(), active.data() + k, outcome.satisfaction);
+    scatter_column(customers.trust.data(), active.data() + k, outcome.trust);
+    scatter_column(customers.expectation.data(), active.data() + k, outcome.expectation);
+    scatter_column(customers.experience.data(), active.data() + k, outcome.experience);
+    scatter_column(customers.reference_price.data(), active.data() + k, outcome.reference_price);
+    scatter_column(customers.spend.data(), active.data() + k, outcome.spend);
   }
   return k;
 }
