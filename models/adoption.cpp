@@ -8,6 +8,11 @@
 #include "models/market.hpp"
 #include "models/word_of_mouth.hpp"
 #include "sim/prefetch.hpp"
+#include "sim/simd.hpp"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 namespace fulcrum {
 
@@ -53,8 +58,60 @@ double adoption_hazard(const AdoptionChoice& choice, std::size_t segment, double
   return hazard;
 }
 
+#if defined(__x86_64__)
+FULCRUM_AVX512_BEGIN
+// list_prospects' inner loop sixteen candidates at a time, from the first: their statuses and segments
+// read as 32-bit words (the caller keeps them within the columns: `readable_below`), each draw compared
+// with its segment's threshold in 64-bit lanes, and the (customer, draw) entries below it stored side by
+// side into each list (compress). Returns how many candidates it took: the rest are the scalar loop's.
+FULCRUM_AVX512_KERNEL std::size_t list_sixteens_avx512(const std::uint8_t* status, const std::uint16_t* segment_of,
+                                                       bool segmented, const std::uint64_t* thresholds,
+                                                       std::span<const std::uint32_t> chunk, std::uint32_t readable_below,
+                                                       unsigned used, const DrawWords& batch,
+                                                       const std::array<Prospect*, 4>& room, std::array<std::size_t, 4>& listed) {
+  const __m512i byte = _mm512_set1_epi32(0xFF);
+  const __m512i prospect = _mm512_set1_epi32(customer_status::prospect);
+  std::size_t j = 0;
+  for (; j + 16 <= chunk.size(); j += 16) {
+    const __m512i customers = _mm512_loadu_si512(chunk.data() + j);
+    if (_mm512_reduce_max_epu32(customers) >= readable_below) break;
+    const __mmask16 open =
+        _mm512_cmpeq_epi32_mask(_mm512_and_si512(_mm512_i32gather_epi32(customers, status, 1), byte), prospect);
+    __m512i low_thresholds = _mm512_set1_epi64(static_cast<long long>(thresholds[0]));
+    __m512i high_thresholds = low_thresholds;
+    if (segmented) {
+      const __m512i segment =
+          _mm512_and_si512(_mm512_i32gather_epi32(customers, segment_of, 2), _mm512_set1_epi32(0xFFFF));
+      low_thresholds = _mm512_i32gather_epi64(_mm512_castsi512_si256(segment), thresholds, 8);
+      high_thresholds = _mm512_i32gather_epi64(_mm512_extracti64x4_epi64(segment, 1), thresholds, 8);
+    }
+    const __m512i low_customers = _mm512_cvtepu32_epi64(_mm512_castsi512_si256(customers));
+    const __m512i high_customers = _mm512_cvtepu32_epi64(_mm512_extracti64x4_epi64(customers, 1));
+    for (std::size_t k = 0; k < 4; ++k) {
+      if (((used >> k) & 1U) == 0) continue;
+      const __m512i words = _mm512_loadu_si512(batch.word[k].data() + j);
+      const __m512i low_words = _mm512_cvtepu32_epi64(_mm512_castsi512_si256(words));
+      const __m512i high_words = _mm512_cvtepu32_epi64(_mm512_extracti64x4_epi64(words, 1));
+      // A Prospect is {customer, word}: the customer in the low half of the 64-bit lane.
+      const __mmask8 low_below = _mm512_mask_cmplt_epu64_mask(static_cast<__mmask8>(open), low_words, low_thresholds);
+      const __mmask8 high_below =
+          _mm512_mask_cmplt_epu64_mask(static_cast<__mmask8>(open >> 8), high_words, high_thresholds);
+      _mm512_mask_compressstoreu_epi64(room[k] + listed[k], low_below,
+                                       _mm512_or_si512(low_customers, _mm512_slli_epi64(low_words, 32)));
+      listed[k] += static_cast<std::size_t>(__builtin_popcount(low_below));
+      _mm512_mask_compressstoreu_epi64(room[k] + listed[k], high_below,
+                                       _mm512_or_si512(high_customers, _mm512_slli_epi64(high_words, 32)));
+      listed[k] += static_cast<std::size_t>(__builtin_popcount(high_below));
+    }
+  }
+  return j;
+}
+FULCRUM_AVX512_END
+#endif
+
 void list_prospects(const CustomerState& customers, std::span<const std::uint32_t> candidates, const CustomerDraws& draws,
-                    std::uint32_t group, unsigned used, std::span<const double> ceilings, ProspectDraws& prospects) {
+                    std::uint32_t group, unsigned used, std::span<const double> ceilings, ProspectDraws& prospects,
+                    ListingKernel kernel) {
   // A word w is below a ceiling c when w * 2^-32 < c, that is w < c * 2^32 (scaling by a power of two is
   // exact), that is, w being whole, w < ceil(c * 2^32): one integer comparison per word.
   std::vector<std::uint64_t> thresholds(ceilings.size(), 0);
@@ -70,6 +127,13 @@ void list_prospects(const CustomerState& customers, std::span<const std::uint32_
   listed = {};
   const std::uint8_t* status = customers.status.data();
   const std::uint16_t* segment_of = customers.segment.data();
+  const bool segmented = ceilings.size() > 1;
+  // The vector loop reads four bytes from a customer's status and segment: only customers three
+  // before the last or earlier.
+  const auto readable_below = static_cast<std::uint32_t>(std::max<Eigen::Index>(0, customers.size() - 3));
+#if defined(__x86_64__)
+  const bool in_lanes = kernel == ListingKernel::fastest && cpu_has_avx512() && customers.size() < (Eigen::Index{1} << 31);
+#endif
   DrawWords batch;
   for (std::size_t start = 0; start < candidates.size(); start += DrawWords::kCapacity) {
     const std::span<const std::uint32_t> chunk =
@@ -82,9 +146,16 @@ void list_prospects(const CustomerState& customers, std::span<const std::uint32_
       }
       room[k] = lists[k].data();
     }
-    for (std::size_t j = 0; j < chunk.size(); ++j) {
+    std::size_t j = 0;
+#if defined(__x86_64__)
+    if (in_lanes) {
+      j = list_sixteens_avx512(status, segment_of, segmented, thresholds.data(), chunk, readable_below, used, batch, room,
+                               listed);
+    }
+#endif
+    for (; j < chunk.size(); ++j) {
       const std::uint32_t i = chunk[j];
-      const std::uint64_t threshold = thresholds[segment_of[i]];
+      const std::uint64_t threshold = thresholds[segmented ? segment_of[i] : 0];
       const unsigned open = status[i] == customer_status::prospect ? used : 0U;  // else joined at an earlier sub-step
       for (std::size_t k = 0; k < 4; ++k) {
         const std::uint32_t word = batch.word[k][j];

@@ -239,3 +239,54 @@ TEST_CASE("the shortcuts of adopt_block decide exactly what the plain rule decid
   CHECK(stays > 1000);
   CHECK(heard_something > 1000);
 }
+
+TEST_CASE("prospects are listed alike one at a time and sixteen at a time in lanes", "[adoption]") {
+  // Each list holds, in the candidates' order, the candidates still prospects whose draw for it is below
+  // their segment's ceiling: written out plainly here, and checked against both kernels on markets of
+  // every size around the vector's sixteen (the last customers' columns are read in four bytes).
+  boost::random::mt19937 engine(11);
+  std::int64_t listed = 0, not_listed = 0;
+  for (int trial = 0; trial < 60; ++trial) {
+    const std::int64_t n = std::array<std::int64_t, 6>{1, 15, 16, 17, 300, 5003}[static_cast<std::size_t>(trial % 6)];
+    const std::size_t segments = trial % 2 == 0 ? 1 : 3;
+    CustomerState customers(n);
+    std::vector<std::uint32_t> candidates;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      customers.status[i] = static_cast<std::uint8_t>(engine() % 4 == 0 ? engine() % 3 : customer_status::prospect);
+      customers.segment[i] = static_cast<std::uint16_t>(engine() % segments);
+      if (engine() % 5 != 0) candidates.push_back(static_cast<std::uint32_t>(i));
+    }
+    std::vector<double> ceilings;
+    for (std::size_t s = 0; s < segments; ++s) {
+      ceilings.push_back(std::array<double, 4>{0.0, 0.3 * uniform01(engine), 0.9, 1.2}[engine() % 4]);
+    }
+    const CustomerDraws draws({static_cast<std::uint64_t>(trial), 0, StreamPurpose::adoption, 3, 0, 0});
+    const auto group = static_cast<std::uint32_t>(trial % 3);
+    const unsigned used = 1U + static_cast<unsigned>(engine() % 15);
+
+    std::array<std::vector<std::pair<std::uint32_t, std::uint32_t>>, 4> expected;
+    for (const std::uint32_t i : candidates) {
+      const Philox4x32::Counter words = draws.words(i, group);
+      for (std::size_t k = 0; k < 4; ++k) {
+        const bool below = CustomerDraws::to_uniform(words[k]) < ceilings[customers.segment[i]];
+        const bool open = customers.status[i] == customer_status::prospect && ((used >> k) & 1U) != 0;
+        if (open && below) expected[k].emplace_back(i, words[k]);
+        (open && below ? listed : not_listed) += 1;
+      }
+    }
+    for (const ListingKernel kernel : {ListingKernel::scalar, ListingKernel::fastest}) {
+      ProspectDraws prospects;
+      list_prospects(customers, candidates, draws, group, used, ceilings, prospects, kernel);
+      for (std::size_t k = 0; k < 4; ++k) {
+        const std::span<const Prospect> list = prospects.by_draw(k);
+        REQUIRE(list.size() == expected[k].size());
+        for (std::size_t e = 0; e < list.size(); ++e) {
+          REQUIRE(list[e].customer == expected[k][e].first);
+          REQUIRE(list[e].word == expected[k][e].second);
+        }
+      }
+    }
+  }
+  CHECK(listed > 10000);
+  CHECK(not_listed > 10000);
+}
