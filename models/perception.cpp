@@ -140,6 +140,8 @@ FULCRUM_AVX512_KERNEL std::size_t perceive_avx512(CustomerState& customers, std:
   const Doubles8 unit = splat<Doubles8>(heard.audience.unit);
   const Doubles8 market_mean = splat<Doubles8>(network.mean_field ? neighbour_mean(heard, 0) : 0.0);
   const auto* offsets = reinterpret_cast<const long long*>(network.offsets.data());
+  // A lane's segment, firm and issues are read in four bytes: up to three bytes past its own.
+  const auto readable_below = static_cast<std::uint32_t>(std::max<Eigen::Index>(0, customers.size() - 3));
   std::size_t k = 0;
   for (; k + kLanes <= active.size(); k += kLanes) {
     for (std::size_t ahead = k + kAhead; ahead < std::min(k + kAhead + kLanes, active.size()); ++ahead) {
@@ -162,15 +164,40 @@ FULCRUM_AVX512_KERNEL std::size_t perceive_avx512(CustomerState& customers, std:
     alignas(64) double resolved[kLanes];
     alignas(64) double unresolved[kLanes];
     bool uniform = true;
-    for (std::size_t lane = 0; lane < kLanes; ++lane) {
-      const std::uint32_t i = active[k + lane];
-      segment_of[lane] = customers.segment[i];
-      firm_of[lane] = customers.firm[i];
-      uniform &= segment_of[lane] == segment_of[0] && firm_of[lane] == firm_of[0];
-      const std::uint8_t met = customers.issues[i];
-      const std::uint8_t resolved_issues = resolve_issues(customers, i, segments, tables.offers, draws, tallies);
-      resolved[lane] = static_cast<double>(resolved_issues);
-      unresolved[lane] = static_cast<double>(met - resolved_issues);
+    if (active[k + kLanes - 1] < readable_below) {
+      // The lanes' segments, firms and issues met, read as 32-bit words from their 16- and 8-bit
+      // columns, compared side by side; only the lanes that met issues resolve them, one by one.
+      const __m256i segment = _mm256_and_si256(
+          _mm256_i32gather_epi32(reinterpret_cast<const int*>(customers.segment.data()), index, 2), _mm256_set1_epi32(0xFFFF));
+      const __m256i firm = _mm256_srai_epi32(
+          _mm256_slli_epi32(_mm256_i32gather_epi32(reinterpret_cast<const int*>(customers.firm.data()), index, 2), 16), 16);
+      const __m256i met = _mm256_and_si256(
+          _mm256_i32gather_epi32(reinterpret_cast<const int*>(customers.issues.data()), index, 1), _mm256_set1_epi32(0xFF));
+      _mm256_store_si256(reinterpret_cast<__m256i*>(segment_of), segment);
+      _mm256_store_si256(reinterpret_cast<__m256i*>(firm_of), firm);
+      uniform = (_mm256_cmpeq_epi32_mask(segment, _mm256_set1_epi32(segment_of[0])) &
+                 _mm256_cmpeq_epi32_mask(firm, _mm256_set1_epi32(firm_of[0]))) == 0xFF;
+      store_lanes(resolved, splat<Doubles8>(0.0));
+      store_lanes(unresolved, _mm512_cvtepi32_pd(met));
+      for (unsigned with_issues = _mm256_cmpneq_epi32_mask(met, _mm256_setzero_si256()); with_issues != 0;
+           with_issues &= with_issues - 1) {
+        const auto lane = static_cast<std::size_t>(__builtin_ctz(with_issues));
+        const std::uint32_t i = active[k + lane];
+        const std::uint8_t resolved_issues = resolve_issues(customers, i, segments, tables.offers, draws, tallies);
+        resolved[lane] = static_cast<double>(resolved_issues);
+        unresolved[lane] = static_cast<double>(customers.issues[i] - resolved_issues);
+      }
+    } else {
+      for (std::size_t lane = 0; lane < kLanes; ++lane) {
+        const std::uint32_t i = active[k + lane];
+        segment_of[lane] = customers.segment[i];
+        firm_of[lane] = customers.firm[i];
+        uniform &= segment_of[lane] == segment_of[0] && firm_of[lane] == firm_of[0];
+        const std::uint8_t met = customers.issues[i];
+        const std::uint8_t resolved_issues = resolve_issues(customers, i, segments, tables.offers, draws, tallies);
+        resolved[lane] = static_cast<double>(resolved_issues);
+        unresolved[lane] = static_cast<double>(met - resolved_issues);
+      }
     }
     // What each hears: neighbour_mean's kept-totals case in lanes (the total times the audience's unit,
     // over the degree; 0 with no neighbours), in its order of operations.
