@@ -87,6 +87,11 @@ struct ChurnScreen {
   std::span<const RetentionEffort> efforts;         // by firm
   double competitor_sensitivity;
   const DrawWords* words;  // the batch's draws; null: hazards only
+  // By firm: kClosed if its customers all move, kIncentivising if it pays detractors to stay (either
+  // way its customers are decided in full); empty with hazards only.
+  std::span<const std::int32_t> firm_flags = {};
+  static constexpr std::int32_t kClosed = 1;
+  static constexpr std::int32_t kIncentivising = 2;
 };
 
 // A screened customer is decided in full only if its churn draw is below its screened hazard by this
@@ -166,6 +171,9 @@ FULCRUM_AVX512_INLINE unsigned screen_lanes(const CustomerState& customers, cons
 FULCRUM_AVX512_KERNEL std::uint64_t screen_avx512(const CustomerState& customers, std::span<const std::uint32_t> listed,
                                                   const ChurnScreen& screen, double* hazards) {
   constexpr std::size_t kLanes = 8;
+  // A lane's segment and firm are read in four bytes: up to two past its own.
+  const auto readable_below = static_cast<std::uint32_t>(std::max<Eigen::Index>(0, customers.size() - 1));
+  const __m256i segments = _mm256_set1_epi32(static_cast<int>(screen.segments));
   std::uint64_t decide = 0;
   std::size_t k = 0;
   for (; k + kLanes <= listed.size(); k += kLanes) {
@@ -174,21 +182,38 @@ FULCRUM_AVX512_KERNEL std::uint64_t screen_avx512(const CustomerState& customers
     alignas(32) std::int32_t firm_of[kLanes];
     bool uniform = true;
     unsigned always = 0;  // customers of a closed firm, detractors a firm pays to stay
-    for (std::size_t lane = 0; lane < kLanes; ++lane) {
-      const std::uint32_t i = listed[k + lane];
-      segment_of[lane] = customers.segment[i];
-      firm_of[lane] = customers.firm[i];
-      cell_of[lane] = static_cast<std::int32_t>(tally_cell(customers.firm[i], customers.segment[i], screen.segments));
-      uniform &= cell_of[lane] == cell_of[0];
-      if (screen.words == nullptr) continue;  // hazards only
-      const auto firm = static_cast<std::size_t>(firm_of[lane]);
-      const bool incentivised = screen.efforts[firm].incentivises_detractors &&
-                                nps_category(customers.satisfaction[i]) == NpsCategory::detractor;
-      always |= (!screen.offers[firm].open || incentivised ? 1U : 0U) << lane;
-    }
     const __m256i index = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(listed.data() + k));
-    const Doubles8 base = gather_column(customers.base_churn_propensity.data(), index);
     const Doubles8 satisfaction = gather_column(customers.satisfaction.data(), index);
+    if (listed[k + kLanes - 1] < readable_below) {
+      // The lanes' segments and firms read as 32-bit words, and their cells and flags worked out side by side.
+      const __m256i segment = gather_shorts(customers.segment.data(), index);
+      const __m256i firm = gather_shorts(customers.firm.data(), index);
+      const __m256i cell = _mm256_add_epi32(_mm256_mullo_epi32(firm, segments), segment);
+      _mm256_store_si256(reinterpret_cast<__m256i*>(segment_of), segment);
+      _mm256_store_si256(reinterpret_cast<__m256i*>(firm_of), firm);
+      _mm256_store_si256(reinterpret_cast<__m256i*>(cell_of), cell);
+      uniform = all_lanes_equal(cell);
+      if (screen.words != nullptr) {
+        const __m256i flags = _mm256_i32gather_epi32(screen.firm_flags.data(), firm, 4);
+        const unsigned detractor = lanes_set(satisfaction < splat<Doubles8>(kDetractorBelow));
+        always = _mm256_test_epi32_mask(flags, _mm256_set1_epi32(ChurnScreen::kClosed)) |
+                 (_mm256_test_epi32_mask(flags, _mm256_set1_epi32(ChurnScreen::kIncentivising)) & detractor);
+      }
+    } else {
+      for (std::size_t lane = 0; lane < kLanes; ++lane) {
+        const std::uint32_t i = listed[k + lane];
+        segment_of[lane] = customers.segment[i];
+        firm_of[lane] = customers.firm[i];
+        cell_of[lane] = static_cast<std::int32_t>(tally_cell(customers.firm[i], customers.segment[i], screen.segments));
+        uniform &= cell_of[lane] == cell_of[0];
+        if (screen.words == nullptr) continue;  // hazards only
+        const auto firm = static_cast<std::size_t>(firm_of[lane]);
+        const bool incentivised = screen.efforts[firm].incentivises_detractors &&
+                                  nps_category(customers.satisfaction[i]) == NpsCategory::detractor;
+        always |= (!screen.offers[firm].open || incentivised ? 1U : 0U) << lane;
+      }
+    }
+    const Doubles8 base = gather_column(customers.base_churn_propensity.data(), index);
     const Doubles8 trust = gather_column(customers.trust.data(), index);
     const Doubles8 hazard =
         uniform ? own_hazard(base, satisfaction, trust, BroadcastRow<HazardCell>{screen.cells[static_cast<std::size_t>(cell_of[0])]})
@@ -262,8 +287,13 @@ void churn_active(CustomerState& customers, std::span<const std::uint32_t> activ
   // A batch at a time: the draws and hazards of all its customers first (in vector lanes where the CPU
   // has them), and the screen's word on who may meet anything at all; only those are decided in full.
   DrawWords batch;
+  std::vector<std::int32_t> firm_flags;
+  for (std::size_t k = 0; k < firms; ++k) {
+    firm_flags.push_back((context.offers[k].open ? 0 : ChurnScreen::kClosed) |
+                         (context.efforts[k].incentivises_detractors ? ChurnScreen::kIncentivising : 0));
+  }
   const ChurnScreen screen{cells, segments, segment_parameters, context.offers, context.efforts,
-                           context.market.competitor_sensitivity, &batch};
+                           context.market.competitor_sensitivity, &batch, firm_flags};
   const ScreenKernel screen_batch = screen_kernel(kernel, customers.size());
   std::array<double, DrawWords::kCapacity> hazards{};
   for (std::size_t start = 0; start < active.size(); start += DrawWords::kCapacity) {

@@ -167,16 +167,12 @@ FULCRUM_AVX512_KERNEL std::size_t perceive_avx512(CustomerState& customers, std:
     if (active[k + kLanes - 1] < readable_below) {
       // The lanes' segments, firms and issues met, read as 32-bit words from their 16- and 8-bit
       // columns, compared side by side; only the lanes that met issues resolve them, one by one.
-      const __m256i segment = _mm256_and_si256(
-          _mm256_i32gather_epi32(reinterpret_cast<const int*>(customers.segment.data()), index, 2), _mm256_set1_epi32(0xFFFF));
-      const __m256i firm = _mm256_srai_epi32(
-          _mm256_slli_epi32(_mm256_i32gather_epi32(reinterpret_cast<const int*>(customers.firm.data()), index, 2), 16), 16);
-      const __m256i met = _mm256_and_si256(
-          _mm256_i32gather_epi32(reinterpret_cast<const int*>(customers.issues.data()), index, 1), _mm256_set1_epi32(0xFF));
+      const __m256i segment = gather_shorts(customers.segment.data(), index);
+      const __m256i firm = gather_shorts(customers.firm.data(), index);
+      const __m256i met = gather_bytes(customers.issues.data(), index);
       _mm256_store_si256(reinterpret_cast<__m256i*>(segment_of), segment);
       _mm256_store_si256(reinterpret_cast<__m256i*>(firm_of), firm);
-      uniform = (_mm256_cmpeq_epi32_mask(segment, _mm256_set1_epi32(segment_of[0])) &
-                 _mm256_cmpeq_epi32_mask(firm, _mm256_set1_epi32(firm_of[0]))) == 0xFF;
+      uniform = all_lanes_equal(segment) && all_lanes_equal(firm);
       store_lanes(resolved, splat<Doubles8>(0.0));
       store_lanes(unresolved, _mm512_cvtepi32_pd(met));
       for (unsigned with_issues = _mm256_cmpneq_epi32_mask(met, _mm256_setzero_si256()); with_issues != 0;

@@ -24,6 +24,21 @@ FULCRUM_AVX512_INLINE void scatter_column(float* column, const std::uint32_t* in
   _mm256_store_ps(lanes, _mm512_cvtpd_ps(value));
   for (int lane = 0; lane < 8; ++lane) column[index[lane]] = lanes[lane];
 }
+// Eight customers' bytes and 16-bit numbers (`index`: their numbers), widened to 32-bit lanes. Each
+// is read in four bytes: up to three past a lane's own, which must lie within the column.
+FULCRUM_AVX512_INLINE __m256i gather_bytes(const std::uint8_t* column, __m256i index) {
+  return _mm256_and_si256(_mm256_i32gather_epi32(reinterpret_cast<const int*>(column), index, 1), _mm256_set1_epi32(0xFF));
+}
+FULCRUM_AVX512_INLINE __m256i gather_shorts(const std::uint16_t* column, __m256i index) {
+  return _mm256_and_si256(_mm256_i32gather_epi32(reinterpret_cast<const int*>(column), index, 2), _mm256_set1_epi32(0xFFFF));
+}
+FULCRUM_AVX512_INLINE __m256i gather_shorts(const std::int16_t* column, __m256i index) {
+  return _mm256_srai_epi32(_mm256_slli_epi32(_mm256_i32gather_epi32(reinterpret_cast<const int*>(column), index, 2), 16), 16);
+}
+// Whether every lane holds what the first does.
+FULCRUM_AVX512_INLINE bool all_lanes_equal(__m256i lanes) {
+  return _mm256_cmpeq_epi32_mask(lanes, _mm256_permutevar8x32_epi32(lanes, _mm256_setzero_si256())) == 0xFF;
+}
 // Eight doubles from memory, or to it.
 FULCRUM_AVX512_INLINE Doubles8 load_lanes(const double* from) { return _mm512_loadu_pd(from); }
 FULCRUM_AVX512_INLINE void store_lanes(double* to, Doubles8 value) { _mm512_storeu_pd(to, value); }
