@@ -5,6 +5,7 @@
 #include <bit>
 #include <cmath>
 
+#include "models/hearing_avx512.hpp"
 #include "models/market.hpp"
 #include "models/word_of_mouth.hpp"
 #include "sim/prefetch.hpp"
@@ -111,7 +112,7 @@ FULCRUM_AVX512_END
 
 void list_prospects(const CustomerState& customers, std::span<const std::uint32_t> candidates, const CustomerDraws& draws,
                     std::uint32_t group, unsigned used, std::span<const double> ceilings, ProspectDraws& prospects,
-                    ListingKernel kernel) {
+                    AdoptionKernel kernel) {
   // A word w is below a ceiling c when w * 2^-32 < c, that is w < c * 2^32 (scaling by a power of two is
   // exact), that is, w being whole, w < ceil(c * 2^32): one integer comparison per word.
   std::vector<std::uint64_t> thresholds(ceilings.size(), 0);
@@ -132,7 +133,7 @@ void list_prospects(const CustomerState& customers, std::span<const std::uint32_
   // before the last or earlier.
   const auto readable_below = static_cast<std::uint32_t>(std::max<Eigen::Index>(0, customers.size() - 3));
 #if defined(__x86_64__)
-  const bool in_lanes = kernel == ListingKernel::fastest && cpu_has_avx512() && customers.size() < (Eigen::Index{1} << 31);
+  const bool in_lanes = kernel == AdoptionKernel::fastest && cpu_has_avx512() && customers.size() < (Eigen::Index{1} << 31);
 #endif
   DrawWords batch;
   for (std::size_t start = 0; start < candidates.size(); start += DrawWords::kCapacity) {
@@ -177,11 +178,11 @@ std::vector<double> adoption_ceilings(const AdoptionChoice& choice, const Hearin
   return ceilings;
 }
 
-AdoptionMemo::AdoptionMemo(const AdoptionChoice& choice, double dt) : choice_(&choice), dt_(dt), slots_(4096) {}
+AdoptionMemo::AdoptionMemo(const AdoptionChoice& choice, double dt) : choice_(&choice), dt_(dt), slots_(kSlots) {}
 
 const AdoptionMemo::Odds& AdoptionMemo::odds(std::size_t segment, double signal) {
   const std::uint64_t bits = std::bit_cast<std::uint64_t>(signal);
-  Slot& slot = slots_[(bits ^ (bits >> 29) ^ (bits >> 47) ^ segment) % slots_.size()];
+  Slot& slot = slots_[slot_of(segment, bits)];
   if (slot.signal != signal || slot.segment != segment) {
     const double hazard = adoption_hazard(*choice_, segment, signal, weights_);
     slot = {signal, segment, {hazard, -std::expm1(-hazard * dt_)}};
@@ -189,9 +190,72 @@ const AdoptionMemo::Odds& AdoptionMemo::odds(std::size_t segment, double signal)
   return slot.odds;
 }
 
+#if defined(__x86_64__)
+FULCRUM_AVX512_BEGIN
+// Which of `prospects` would adopt: a bit for each (bit k % 64 of word k / 64 of `adopt`) whose draw is
+// below its probability at what it hears from the kept totals, eight at a time in lanes. Odds
+// remembered in the memo are read there side by side; the others are worked out one by one
+// (memo.odds). A prospect that hears nothing has its segment's probability, `segment_probability`. The
+// last few prospects, and any whose segment lies at the very end of its column, get a bit whatever
+// their draw: adopt_prospects' own decision settles them.
+FULCRUM_AVX512_KERNEL void would_adopt_avx512(std::span<const Prospect> prospects, const std::uint16_t* segment_of,
+                                             bool segmented, std::uint32_t readable_below, const double* segment_probability,
+                                             const Hearing& signal, AdoptionMemo& memo, std::vector<std::uint64_t>& adopt) {
+  constexpr std::size_t kLanes = 8;
+  constexpr std::size_t kAhead = 16;  // prospects whose totals are asked for ahead of use
+  const auto* slots = reinterpret_cast<const double*>(memo.slots());
+  const auto* slot_words = reinterpret_cast<const long long*>(memo.slots());
+  static_assert(sizeof(AdoptionMemo::Slot) == 4 * sizeof(double));
+  adopt.assign((prospects.size() + 63) / 64, 0);
+  std::size_t k = 0;
+  for (; k + kLanes <= prospects.size(); k += kLanes) {
+    for (std::size_t ahead = k + kAhead; ahead < std::min(k + kAhead + kLanes, prospects.size()); ++ahead) {
+      signal.prefetch(prospects[ahead].customer);
+      if (segmented) prefetch(segment_of + prospects[ahead].customer);
+    }
+    // Eight entries {customer, word}: the customers in the low halves, the draws in the high.
+    const __m512i entries = _mm512_loadu_si512(prospects.data() + k);
+    const __m256i customers = _mm512_cvtepi64_epi32(entries);
+    if (segmented && static_cast<std::uint32_t>(_mm256_extract_epi32(customers, kLanes - 1)) >= readable_below) {
+      adopt[k / 64] |= std::uint64_t{0xFF} << (k % 64);
+      continue;
+    }
+    const Doubles8 uniform = uniforms_of(_mm512_cvtepi64_epi32(_mm512_srli_epi64(entries, 32)));
+    const __m256i segment = segmented ? gather_shorts(segment_of, customers) : _mm256_setzero_si256();
+    Doubles8 probability = segmented ? Doubles8(_mm512_i32gather_pd(segment, segment_probability, 8))
+                                     : splat<Doubles8>(segment_probability[0]);
+    const Doubles8 heard = kept_means(signal, customers);
+    const auto heard_something = static_cast<__mmask8>(lanes_set(heard > splat<Doubles8>(0.0)));
+    if (heard_something != 0) {
+      // AdoptionMemo::slot_of in lanes, and the slots' keys compared with what each lane hears.
+      const __m512i bits = reinterpret_cast<__m512i>(heard);
+      const __m512i wide_segment = _mm512_cvtepu32_epi64(segment);
+      const __m512i hashed = _mm512_xor_si512(_mm512_xor_si512(bits, _mm512_srli_epi64(bits, 29)),
+                                              _mm512_xor_si512(_mm512_srli_epi64(bits, 47), wide_segment));
+      const __m256i slot = _mm512_cvtepi64_epi32(_mm512_and_si512(hashed, _mm512_set1_epi64(AdoptionMemo::kSlots - 1)));
+      const __m256i word = _mm256_slli_epi32(slot, 2);  // four words a slot
+      const __m512i none = _mm512_setzero_si512();
+      const __m512d kept_signal = _mm512_mask_i32gather_pd(_mm512_setzero_pd(), heard_something, word, slots, 8);
+      const __m512i kept_segment = _mm512_mask_i32gather_epi64(none, heard_something, word, slot_words + 1, 8);
+      const __mmask8 remembered = _mm512_mask_cmp_pd_mask(heard_something, kept_signal, heard, _CMP_EQ_OQ) &
+                                  _mm512_cmpeq_epi64_mask(kept_segment, wide_segment);
+      probability = _mm512_mask_i32gather_pd(probability, remembered, word, slots + 3, 8);
+      for (unsigned missed = heard_something & ~remembered & 0xFFU; missed != 0; missed &= missed - 1) {
+        const auto lane = static_cast<std::size_t>(__builtin_ctz(missed));
+        probability[lane] = memo.odds(segmented ? segment_of[prospects[k + lane].customer] : 0, heard[lane]).probability;
+      }
+    }
+    adopt[k / 64] |= static_cast<std::uint64_t>(lanes_set(uniform < probability)) << (k % 64);
+  }
+  for (; k < prospects.size(); ++k) adopt[k / 64] |= std::uint64_t{1} << (k % 64);
+}
+FULCRUM_AVX512_END
+#endif
+
 void adopt_prospects(CustomerState& customers, std::span<const Prospect> prospects, double dt,
                      const Hearing& signal, const AdoptionChoice& choice, int quarter,
-                     std::vector<FirmTally>& tallies, AdoptionMemo& memo, std::vector<std::uint32_t>* joined) {
+                     std::vector<FirmTally>& tallies, AdoptionMemo& memo, std::vector<std::uint32_t>* joined,
+                     AdoptionKernel kernel) {
   std::vector<double> weights;
   // A prospect that hears nothing (or only complaints: the signal counts from 0) has its segment's
   // innovation-only hazard, the same for all of them: worked out once, with the very same arithmetic.
@@ -213,20 +277,11 @@ void adopt_prospects(CustomerState& customers, std::span<const Prospect> prospec
   std::vector<double> shares;
   const std::uint8_t* status = customers.status.data();
   const std::uint16_t* segment_of = customers.segment.data();
-  // Listed prospects are far apart in memory: what they hear is prefetched this many ahead, and of
-  // the rest of their state only what a decision needs is read (each is a cache miss): the segment
-  // where there are several, the status only for the few that would adopt.
-  constexpr std::size_t kAhead = 16;
   const bool segmented = choice.segments > 1;
-  for (std::size_t k = 0; k < prospects.size(); ++k) {
-    if (k + kAhead < prospects.size()) {
-      const std::uint32_t ahead = prospects[k + kAhead].customer;
-      signal.prefetch(ahead);
-      if (segmented) prefetch(segment_of + ahead);
-    }
+  // Prospect k's decision: below its segment's ceiling (that is why it is listed), the signal decides.
+  const auto decide = [&](std::size_t k) {
     const Eigen::Index i = prospects[k].customer;
     const std::uint16_t segment = segmented ? segment_of[i] : 0;
-    // Below its segment's ceiling (that is why it is listed): the signal decides.
     const double uniform = CustomerDraws::to_uniform(prospects[k].word);
     double hazard = segment_hazard[segment];
     double probability = segment_probability[segment];
@@ -240,10 +295,10 @@ void adopt_prospects(CustomerState& customers, std::span<const Prospect> prospec
         firm_weights = nullptr;  // worked out again below if this prospect adopts
       }
     }
-    if (uniform >= probability) continue;
+    if (uniform >= probability) return;
     // Customers who joined at an earlier sub-step of the group are listed still (their totals are
     // kept like everyone's, so what they hear is read alike): they do not adopt twice.
-    if (status[i] != customer_status::prospect) continue;
+    if (status[i] != customer_status::prospect) return;
     // Below the adoption probability the draw is uniform again: it picks the firm too.
     if (firm_weights == nullptr) {
       adoption_hazard(choice, segment, neighbour_mean(signal, i), weights);
@@ -254,6 +309,37 @@ void adopt_prospects(CustomerState& customers, std::span<const Prospect> prospec
     const auto firm = static_cast<std::int16_t>(pick(shares, uniform / probability));
     adopters.push_back({static_cast<std::uint32_t>(i), &choice.terms[static_cast<std::size_t>(firm) * choice.segments + segment]});
     ++tallies[tally_cell(firm, segment, choice.segments)].acquired;
+  };
+  // Listed prospects are far apart in memory: what they hear is prefetched this many ahead, and of
+  // the rest of their state only what a decision needs is read (each is a cache miss): the segment
+  // where there are several, the status only for the few that would adopt.
+  constexpr std::size_t kAhead = 16;
+  const auto prefetch_ahead = [&](std::size_t k) {
+    if (k >= prospects.size()) return;
+    const std::uint32_t ahead = prospects[k].customer;
+    signal.prefetch(ahead);
+    if (segmented) prefetch(segment_of + ahead);
+  };
+#if defined(__x86_64__)
+  const bool in_lanes = kernel == AdoptionKernel::fastest && cpu_has_avx512() && !signal.network.mean_field &&
+                        signal.neighbour_totals.kept() && customers.size() < (Eigen::Index{1} << 31);
+  if (in_lanes) {
+    // A segment is read in four bytes: two past its own.
+    const auto readable_below = static_cast<std::uint32_t>(std::max<Eigen::Index>(0, customers.size() - 1));
+    std::vector<std::uint64_t> adopt;
+    would_adopt_avx512(prospects, segment_of, segmented, readable_below, segment_probability.data(), signal, memo, adopt);
+    for (std::size_t word = 0; word < adopt.size(); ++word) {
+      for (std::uint64_t bits = adopt[word]; bits != 0; bits &= bits - 1) {
+        decide(64 * word + static_cast<std::size_t>(std::countr_zero(bits)));
+      }
+    }
+  } else
+#endif
+  {
+    for (std::size_t k = 0; k < prospects.size(); ++k) {
+      prefetch_ahead(k + kAhead);
+      decide(k);
+    }
   }
   // The adopters join after the decisions (each prospect is listed once, so no decision reads what a
   // join writes): their nine state columns are far apart and unpredictable, and written this way the

@@ -44,9 +44,10 @@ double adoption_hazard(const AdoptionChoice& choice, std::size_t segment, double
 // A block's prospects for four sub-steps (4g to 4g + 3), drawn at once (one Philox call serves four
 // sub-steps): for each sub-step, the prospects whose draw for it is below their segment's ceiling, with
 // that draw. The others cannot adopt in that sub-step, so it need not visit them at all.
-// How list_prospects compares and stores: `fastest` takes sixteen candidates at a time in AVX-512
-// lanes where the CPU has them; `scalar` one at a time. The same lists either way (tested).
-enum class ListingKernel : std::uint8_t { fastest, scalar };
+// How list_prospects and adopt_prospects compute: `fastest` in AVX-512 lanes where the CPU has them
+// (sixteen candidates listed at a time, eight prospects' odds at a time); `scalar` one at a time. The
+// same lists and decisions either way (tested).
+enum class AdoptionKernel : std::uint8_t { fastest, scalar };
 
 struct Prospect {
   std::uint32_t customer;
@@ -59,7 +60,7 @@ class ProspectDraws {
 
  private:
   friend void list_prospects(const CustomerState&, std::span<const std::uint32_t>, const CustomerDraws&, std::uint32_t,
-                             unsigned, std::span<const double>, ProspectDraws&, ListingKernel);
+                             unsigned, std::span<const double>, ProspectDraws&, AdoptionKernel);
   // The lists, of which listed_[k] entries are in use; their room is kept from one quarter to the next
   // (a block's lists are reused), so it is allocated and zeroed only as it grows.
   std::array<std::vector<Prospect, UninitialisedAllocator<Prospect>>, 4> lists_;
@@ -70,7 +71,7 @@ class ProspectDraws {
 // `ceilings`.
 void list_prospects(const CustomerState& customers, std::span<const std::uint32_t> candidates, const CustomerDraws& draws,
                     std::uint32_t group, unsigned used, std::span<const double> ceilings, ProspectDraws& prospects,
-                    ListingKernel kernel = ListingKernel::fastest);
+                    AdoptionKernel kernel = AdoptionKernel::fastest);
 
 // The highest adoption probability a prospect of each segment can have in a sub-step: at the loudest
 // voice of `signal`'s audience (hazards grow with what a prospect hears), plus 1e-9, far above any
@@ -91,12 +92,20 @@ class AdoptionMemo {
   // For a signal above 0 (max(0, signal) in adoption_hazard: any other signal is the innovation-only case).
   const Odds& odds(std::size_t segment, double signal);
 
- private:
+  // Where (segment, signal) is remembered if it is: slot_of of the signal's bits. A slot is four 8-byte
+  // words (signal, segment, hazard, probability), which the vector kernel of adopt_prospects reads.
   struct Slot {
     double signal = -1.0;  // never a key: only signals above 0 are remembered
-    std::size_t segment = 0;
+    std::uint64_t segment = 0;
     Odds odds{};
   };
+  static constexpr std::size_t kSlots = 4096;
+  static std::size_t slot_of(std::size_t segment, std::uint64_t signal_bits) {
+    return (signal_bits ^ (signal_bits >> 29) ^ (signal_bits >> 47) ^ segment) % kSlots;
+  }
+  [[nodiscard]] const Slot* slots() const { return slots_.data(); }
+
+ private:
   const AdoptionChoice* choice_;
   double dt_;
   std::vector<Slot> slots_;
@@ -104,10 +113,13 @@ class AdoptionMemo {
 };
 
 // One adoption sub-step over its listed prospects (ProspectDraws::by_draw(k), listed with the ceilings of
-// this `choice`, signal and dt) that still are; `memo` is for this choice and dt.
+// this `choice`, signal and dt) that still are; `memo` is for this choice and dt. With kept totals, the
+// fastest kernel works out in AVX-512 lanes which prospects' draws fall below their probability, and
+// only those are decided one by one; the same decisions either way (tested).
 void adopt_prospects(CustomerState& customers, std::span<const Prospect> prospects, double dt,
                      const Hearing& signal, const AdoptionChoice& choice, int quarter,
-                     std::vector<FirmTally>& tallies, AdoptionMemo& memo, std::vector<std::uint32_t>* joined = nullptr);
+                     std::vector<FirmTally>& tallies, AdoptionMemo& memo, std::vector<std::uint32_t>* joined = nullptr,
+                     AdoptionKernel kernel = AdoptionKernel::fastest);
 
 // One adoption sub-step over a block: a prospect adopts with probability 1 - exp(-hazard * dt), and
 // joins firm k with probability proportional to its part of the hazard. A prospect's draw number

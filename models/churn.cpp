@@ -118,13 +118,6 @@ std::uint64_t screen_scalar(const CustomerState& customers, std::span<const std:
 
 #if defined(__x86_64__)
 FULCRUM_AVX512_BEGIN
-FULCRUM_AVX512_INLINE Doubles8 uniforms_of(const std::uint32_t* words) {
-  return Doubles8(_mm512_cvtepu32_pd(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(words)))) *
-         splat<Doubles8>(0x1p-32);  // CustomerDraws::to_uniform, exact
-}
-FULCRUM_AVX512_INLINE unsigned lanes_set(LaneMask<Doubles8> mask) {
-  return _mm512_movepi64_mask(reinterpret_cast<__m512i>(mask));
-}
 
 // The lanes (customers k to k + 7 of the batch) whose draws fall below their life-event rate or their
 // hazard with the best open rival's pull (worked out as the full decision does, there with the C

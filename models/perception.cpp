@@ -7,6 +7,7 @@
 #include "models/satisfaction.hpp"
 #include "models/trust.hpp"
 #include "models/wallet.hpp"
+#include "models/hearing_avx512.hpp"
 #include "models/word_of_mouth.hpp"
 #include "sim/lanes_avx512.hpp"
 #include "sim/simd.hpp"
@@ -137,9 +138,7 @@ FULCRUM_AVX512_KERNEL std::size_t perceive_avx512(CustomerState& customers, std:
   constexpr std::size_t kColumnsAhead = 64;
   const std::size_t segments = tables.segments.size();
   const SocialNetwork& network = heard.network;
-  const Doubles8 unit = splat<Doubles8>(heard.audience.unit);
   const Doubles8 market_mean = splat<Doubles8>(network.mean_field ? neighbour_mean(heard, 0) : 0.0);
-  const auto* offsets = reinterpret_cast<const long long*>(network.offsets.data());
   // A lane's segment, firm and issues are read in four bytes: up to three bytes past its own.
   const auto readable_below = static_cast<std::uint32_t>(std::max<Eigen::Index>(0, customers.size() - 3));
   std::size_t k = 0;
@@ -195,29 +194,7 @@ FULCRUM_AVX512_KERNEL std::size_t perceive_avx512(CustomerState& customers, std:
         unresolved[lane] = static_cast<double>(met - resolved_issues);
       }
     }
-    // What each hears: neighbour_mean's kept-totals case in lanes (the total times the audience's unit,
-    // over the degree; 0 with no neighbours), in its order of operations.
-    Doubles8 mean = market_mean;
-    if (!network.mean_field) {
-      // The degree byte of each lane (four bytes read, the first kept), and for lanes with many
-      // neighbours the degree from the offsets.
-      const __m256i bytes = _mm256_i32gather_epi32(reinterpret_cast<const int*>(network.degree_bytes.data()), index, 1);
-      const __m256i short_degree = _mm256_and_si256(bytes, _mm256_set1_epi32(0xFF));
-      Doubles8 degree = _mm512_cvtepi32_pd(short_degree);
-      const __mmask8 many = _mm256_cmpeq_epi32_mask(short_degree, _mm256_set1_epi32(SocialNetwork::kManyNeighbours));
-      if (many != 0) {
-        const __m512i none = _mm512_setzero_si512();
-        const __m512i begin = _mm512_mask_i32gather_epi64(none, many, index, offsets, 8);
-        const __m512i end = _mm512_mask_i32gather_epi64(none, many, index, offsets + 1, 8);
-        degree = _mm512_mask_blend_pd(many, degree, _mm512_cvtepu64_pd(_mm512_sub_epi64(end, begin)));
-      }
-      const Doubles8 total =
-          heard.neighbour_totals.narrow != nullptr
-              ? Doubles8(_mm512_cvtepi32_pd(_mm256_i32gather_epi32(heard.neighbour_totals.narrow, index, 8)))
-              : Doubles8(_mm512_cvtepi64_pd(_mm512_i32gather_epi64(_mm256_slli_epi32(index, 1),
-                                                                   reinterpret_cast<const long long*>(heard.neighbour_totals.wide), 8)));
-      mean = select(degree == splat<Doubles8>(0.0), splat<Doubles8>(0.0), total * unit / degree);
-    }
+    const Doubles8 mean = network.mean_field ? market_mean : kept_means(heard, index);
     const Doubles8 resolved_lanes = load_lanes(resolved);
     const Doubles8 unresolved_lanes = load_lanes(unresolved);
     const QuarterLived<Doubles8> lived{gather_column(customers.value_fit.data(), index),

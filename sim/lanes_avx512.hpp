@@ -39,6 +39,15 @@ FULCRUM_AVX512_INLINE __m256i gather_shorts(const std::int16_t* column, __m256i 
 FULCRUM_AVX512_INLINE bool all_lanes_equal(__m256i lanes) {
   return _mm256_cmpeq_epi32_mask(lanes, _mm256_permutevar8x32_epi32(lanes, _mm256_setzero_si256())) == 0xFF;
 }
+// Eight draws' 32-bit words (`words`, side by side) as uniforms, exactly as CustomerDraws::to_uniform.
+FULCRUM_AVX512_INLINE Doubles8 uniforms_of(__m256i words) { return Doubles8(_mm512_cvtepu32_pd(words)) * splat<Doubles8>(0x1p-32); }
+FULCRUM_AVX512_INLINE Doubles8 uniforms_of(const std::uint32_t* words) {
+  return uniforms_of(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(words)));
+}
+// A bit for each lane where `mask` is set.
+FULCRUM_AVX512_INLINE unsigned lanes_set(LaneMask<Doubles8> mask) {
+  return _mm512_movepi64_mask(reinterpret_cast<__m512i>(mask));
+}
 // Eight doubles from memory, or to it.
 FULCRUM_AVX512_INLINE Doubles8 load_lanes(const double* from) { return _mm512_loadu_pd(from); }
 FULCRUM_AVX512_INLINE void store_lanes(double* to, Doubles8 value) { _mm512_storeu_pd(to, value); }

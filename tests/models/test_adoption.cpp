@@ -274,7 +274,7 @@ TEST_CASE("prospects are listed alike one at a time and sixteen at a time in lan
         (open && below ? listed : not_listed) += 1;
       }
     }
-    for (const ListingKernel kernel : {ListingKernel::scalar, ListingKernel::fastest}) {
+    for (const AdoptionKernel kernel : {AdoptionKernel::scalar, AdoptionKernel::fastest}) {
       ProspectDraws prospects;
       list_prospects(customers, candidates, draws, group, used, ceilings, prospects, kernel);
       for (std::size_t k = 0; k < 4; ++k) {
