@@ -275,6 +275,7 @@ void churn_active(CustomerState& customers, std::span<const std::uint32_t> activ
   const std::size_t segments = context.segments.size();
   const std::size_t firms = context.offers.size();
   std::vector<double> utilities(firms + 1);  // [0]: doing without; [1 + k]: switching to firm k
+  std::vector<double> shares;                // the same, as choice probabilities
   const std::vector<HazardCell> cells = hazard_cells(context);
   const std::vector<CustomerParameters> segment_parameters = customer_parameters_of(context.segments);
   // A batch at a time: the draws and hazards of all its customers first (in vector lanes where the CPU
@@ -348,7 +349,7 @@ void churn_active(CustomerState& customers, std::span<const std::uint32_t> activ
       }
       if (!context.offers[own].open) hazard = 1.0;  // the firm is gone: everyone moves
       if (churn_draw >= hazard) continue;
-      const std::vector<double> shares = logit_shares(utilities, context.market.choice_scale);
+      logit_shares(utilities, context.market.choice_scale, shares);
       const std::size_t choice = pick(shares, choice_draw);
       if (choice == 0) {
         lapse();

@@ -6,17 +6,22 @@
 
 namespace fulcrum {
 
-std::vector<double> logit_shares(std::span<const double> utilities, double scale) {
+void logit_shares(std::span<const double> utilities, double scale, std::vector<double>& shares) {
   double highest = -std::numeric_limits<double>::infinity();
   for (const double u : utilities) highest = std::max(highest, u);
-  std::vector<double> shares(utilities.size(), 0.0);
-  if (!std::isfinite(highest)) return shares;
+  shares.assign(utilities.size(), 0.0);
+  if (!std::isfinite(highest)) return;
   double total = 0;
   for (std::size_t k = 0; k < utilities.size(); ++k) {
     shares[k] = std::isfinite(utilities[k]) ? std::exp((utilities[k] - highest) / scale) : 0.0;
     total += shares[k];
   }
   for (double& share : shares) share /= total;
+}
+
+std::vector<double> logit_shares(std::span<const double> utilities, double scale) {
+  std::vector<double> shares;
+  logit_shares(utilities, scale, shares);
   return shares;
 }
 

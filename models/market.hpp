@@ -39,6 +39,8 @@ inline double offer_utility(const FirmOffer& offer, double reference_price, doub
 
 // exp(u_k / scale) / sum_j exp(u_j / scale), computed stably; closed alternatives (-inf) get 0.
 std::vector<double> logit_shares(std::span<const double> utilities, double scale);
+// The same into `shares`, whose room is kept: for a pass that works out shares customer by customer.
+void logit_shares(std::span<const double> utilities, double scale, std::vector<double>& shares);
 
 // The alternative a uniform in [0, 1) picks from `shares` (which sum to 1): inversion of the CDF.
 std::size_t pick(std::span<const double> shares, double uniform);
