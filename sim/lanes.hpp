@@ -137,12 +137,17 @@ template <class Real>
   const Real shifted = bounded * splat<Real>(kLog2e) + splat<Real>(kRoundingShift);
   const Real n = shifted - splat<Real>(kRoundingShift);
   const Real r = (bounded - n * splat<Real>(kLn2High)) - n * splat<Real>(kLn2Low);
-  constexpr auto& kCoefficients = lanes_detail::kInverseFactorials;
-  Real series = splat<Real>(kCoefficients[lanes_detail::kExpSeriesDegree]);
-#pragma GCC unroll 16
-  for (int k = lanes_detail::kExpSeriesDegree - 1; k >= 0; --k) {
-    series = series * r + splat<Real>(kCoefficients[static_cast<std::size_t>(k)]);
-  }
+  // The series' terms from r^4 on in Estrin's scheme (pairs c_k + c_{k+1} r, then pairs of pairs with
+  // r^2, r^4, r^8: four multiplications deep), the first four by Horner's rule, whose last additions
+  // keep the result within an ulp; thirteen multiplications deep before, each waiting on the last.
+  const auto c = [](std::size_t k) { return splat<Real>(lanes_detail::kInverseFactorials[k]); };
+  static_assert(lanes_detail::kExpSeriesDegree == 13);
+  const Real r2 = r * r;
+  const Real r4 = r2 * r2;
+  const Real r8 = r4 * r4;
+  const Real tail = ((c(4) + c(5) * r) + (c(6) + c(7) * r) * r2) + ((c(8) + c(9) * r) + (c(10) + c(11) * r) * r2) * r4 +
+                    (c(12) + c(13) * r) * r8;
+  const Real series = c(0) + r * (c(1) + r * (c(2) + r * (c(3) + r * tail)));
   // n as an integer (|n| <= 1443), in two halves of at most 722: each a normal power of two.
   const Bits whole = bits_of(shifted) - bits_of(splat<Real>(kRoundingShift));
   using SignedBits = typename LaneBits<Real>::signed_type;
