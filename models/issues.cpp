@@ -36,9 +36,13 @@ std::uint8_t binomial_by_inversion(std::uint8_t trials, double probability, doub
 void issues_of(CustomerState& customers, std::span<const std::uint32_t> active, std::span<const double> issue_rate,
                std::size_t segments, const CustomerDraws& draws, std::vector<FirmTally>& tallies) {
   const bool any_issues = std::any_of(issue_rate.begin(), issue_rate.end(), [](double rate) { return rate > 0; });
+  if (!any_issues) {  // no draws, and no tickets, where no issue can arise
+    for (const std::uint32_t i : active) customers.issues[i] = 0;
+    return;
+  }
   DrawWords batch;
   for (std::size_t k = 0; k < active.size(); ++k) {
-    const std::size_t j = any_issues ? draws.words_at(active, k, 0, batch) : 0;  // no draws where no issue can arise
+    const std::size_t j = draws.words_at(active, k, 0, batch);
     const std::uint32_t i = active[k];
     const double rate = issue_rate[static_cast<std::size_t>(customers.firm[i])];
     const std::uint8_t count = rate > 0 ? poisson_by_inversion(rate, CustomerDraws::to_uniform(batch.word[0][j])) : 0;
