@@ -260,3 +260,45 @@ TEST_CASE("neighbour totals are kept in 32 bits only when every total a customer
   CHECK_FALSE(totals_for(10).narrow.empty());   // a sparse network: 32 bits
   CHECK_FALSE(totals_for(5000).wide.empty());   // a hub of 5,000: 64 bits
 }
+
+TEST_CASE("voice keys are updated from status and satisfaction, with the changes in order", "[word_of_mouth]") {
+  // Written out plainly: each listed customer's key from its status and satisfaction, a change for each
+  // whose key differs from the one held, appended in the list's order. On lists of many lengths,
+  // reaching the last customers of the columns, with satisfactions on the NPS thresholds and NaN.
+  boost::random::mt19937 engine(5);
+  std::int64_t changed_total = 0, kept_total = 0;
+  for (int trial = 0; trial < 60; ++trial) {
+    const std::int64_t n = std::array<std::int64_t, 6>{1, 16, 17, 33, 200, 4099}[static_cast<std::size_t>(trial % 6)];
+    CustomerState customers(n);
+    std::vector<std::uint8_t> keys(static_cast<std::size_t>(n));
+    std::vector<std::uint32_t> who;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      customers.status[i] = static_cast<std::uint8_t>(engine() % 3);
+      const std::array<float, 5> special{6.5f, 8.5f, std::nextafter(6.5f, 0.0f), std::nanf(""), 10.0f};
+      customers.satisfaction[i] = engine() % 4 == 0 ? special[engine() % 5] : static_cast<float>(engine() % 1000) / 100.0f;
+      keys[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(engine() % kVoiceKeys);
+      if (engine() % 3 != 0) who.push_back(static_cast<std::uint32_t>(i));
+    }
+    std::vector<std::uint8_t> expected_keys = keys;
+    std::vector<std::tuple<std::uint32_t, std::uint8_t, std::uint8_t>> expected;
+    for (const std::uint32_t i : who) {
+      const std::uint8_t key = voice_key(customers.status[i], customers.satisfaction[i]);
+      if (key != expected_keys[i]) expected.emplace_back(i, expected_keys[i], key);
+      expected_keys[i] = key;
+    }
+    VoiceChanges changes{{7, 1, 2}};  // appended after what is there
+    update_voice_keys(customers, who, keys, changes);
+    REQUIRE(keys == expected_keys);
+    REQUIRE(changes.size() == expected.size() + 1);
+    CHECK(changes[0].customer == 7);
+    for (std::size_t c = 0; c < expected.size(); ++c) {
+      REQUIRE(changes[c + 1].customer == std::get<0>(expected[c]));
+      REQUIRE(changes[c + 1].before == std::get<1>(expected[c]));
+      REQUIRE(changes[c + 1].after == std::get<2>(expected[c]));
+    }
+    changed_total += static_cast<std::int64_t>(expected.size());
+    kept_total += static_cast<std::int64_t>(who.size() - expected.size());
+  }
+  CHECK(changed_total > 1000);
+  CHECK(kept_total > 100);
+}
