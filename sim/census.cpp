@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <span>
 
 #include "models/word_of_mouth.hpp"
 
@@ -46,29 +47,47 @@ void census_of(const CustomerState& customers, const BlockStatus& block, Census&
   // branches on the satisfaction, which categories mixed at random make guess wrong.
   constexpr unsigned kCategoryBits = 21;
   static_assert(kCustomersPerBlock < (Eigen::Index{1} << kCategoryBits));
-  std::vector<std::uint64_t> categories(census.cells.size(), 0);
-  for (const std::uint32_t i : block.active) {
-    const auto firm = static_cast<std::size_t>(customers.firm[i]);
-    const std::size_t cell_index = tally_cell(customers.firm[i], customers.segment[i], census.segments);
-    FirmTally& cell = census.cells[cell_index];
-    const float satisfaction = customers.satisfaction[i];
-    ++cell.active;
-    cell.units_sold += customers.spend[i];
-    cell.satisfaction_sum += satisfaction;
-    cell.expectation_sum += customers.expectation[i];
-    cell.trust_sum += customers.trust[i];
-    cell.reference_price_sum += customers.reference_price[i];
-    categories[cell_index] += std::uint64_t{1} << (kCategoryBits * nps_index(satisfaction));
-    const auto bin = std::min(kSatisfactionBins - 1,
-                              static_cast<std::size_t>(std::max(0.0f, satisfaction) * (kSatisfactionBins / 10.0f)));
-    ++census.satisfaction_histogram[firm * kSatisfactionBins + bin];
-    ++census.cohorts[firm * census.cohort_quarters + static_cast<std::size_t>(customers.acquired_quarter[i])];
-  }
   constexpr std::uint64_t kCount = (std::uint64_t{1} << kCategoryBits) - 1;
-  for (std::size_t c = 0; c < categories.size(); ++c) {
-    census.cells[c].detractors += static_cast<std::int64_t>(categories[c] & kCount);
-    census.cells[c].passives += static_cast<std::int64_t>((categories[c] >> kCategoryBits) & kCount);
-    census.cells[c].promoters += static_cast<std::int64_t>(categories[c] >> (2 * kCategoryBits));
+  const std::span<const std::uint32_t> active = block.active;
+  std::size_t k = 0;
+  while (k < active.size()) {
+    // A run of customers of one cell is summed in locals, then into the cell: summed in the cell's
+    // memory, each addition waited for the store of the one before. The same additions in the same order.
+    const std::uint32_t first = active[k];
+    const auto firm = static_cast<std::size_t>(customers.firm[first]);
+    const std::size_t cell_index = tally_cell(customers.firm[first], customers.segment[first], census.segments);
+    FirmTally& cell = census.cells[cell_index];
+    std::int64_t count = 0;
+    std::uint64_t categories = 0;
+    double units_sold = cell.units_sold, satisfaction_sum = cell.satisfaction_sum, expectation_sum = cell.expectation_sum;
+    double trust_sum = cell.trust_sum, reference_price_sum = cell.reference_price_sum;
+    std::int64_t* histogram = census.satisfaction_histogram.data() + firm * kSatisfactionBins;
+    std::int64_t* cohorts = census.cohorts.data() + firm * census.cohort_quarters;
+    for (; k < active.size(); ++k) {
+      const std::uint32_t i = active[k];
+      if (tally_cell(customers.firm[i], customers.segment[i], census.segments) != cell_index) break;
+      const float satisfaction = customers.satisfaction[i];
+      ++count;
+      units_sold += customers.spend[i];
+      satisfaction_sum += satisfaction;
+      expectation_sum += customers.expectation[i];
+      trust_sum += customers.trust[i];
+      reference_price_sum += customers.reference_price[i];
+      categories += std::uint64_t{1} << (kCategoryBits * nps_index(satisfaction));
+      const auto bin = std::min(kSatisfactionBins - 1,
+                                static_cast<std::size_t>(std::max(0.0f, satisfaction) * (kSatisfactionBins / 10.0f)));
+      ++histogram[bin];
+      ++cohorts[static_cast<std::size_t>(customers.acquired_quarter[i])];
+    }
+    cell.active += count;
+    cell.units_sold = units_sold;
+    cell.satisfaction_sum = satisfaction_sum;
+    cell.expectation_sum = expectation_sum;
+    cell.trust_sum = trust_sum;
+    cell.reference_price_sum = reference_price_sum;
+    cell.detractors += static_cast<std::int64_t>(categories & kCount);
+    cell.passives += static_cast<std::int64_t>((categories >> kCategoryBits) & kCount);
+    cell.promoters += static_cast<std::int64_t>(categories >> (2 * kCategoryBits));
   }
 }
 
