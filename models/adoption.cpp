@@ -197,7 +197,8 @@ FULCRUM_AVX512_BEGIN
 // remembered in the memo are read there side by side; the others are worked out one by one
 // (memo.odds). A prospect that hears nothing has its segment's probability, `segment_probability`. The
 // last few prospects, and any whose segment lies at the very end of its column, get a bit whatever
-// their draw: adopt_prospects' own decision settles them.
+// their draw: adopt_prospects' own decision settles every prospect with a bit, so a bit too many costs
+// only time, while a bit too few would change the results (which the tests against the plain rule see).
 FULCRUM_AVX512_KERNEL void would_adopt_avx512(std::span<const Prospect> prospects, const std::uint16_t* segment_of,
                                              bool segmented, std::uint32_t readable_below, const double* segment_probability,
                                              const Hearing& signal, AdoptionMemo& memo, std::vector<std::uint64_t>& adopt) {
