@@ -217,7 +217,7 @@ FULCRUM_AVX512_KERNEL void would_adopt_avx512(std::span<const Prospect> prospect
     // Eight entries {customer, word}: the customers in the low halves, the draws in the high.
     const __m512i entries = _mm512_loadu_si512(prospects.data() + k);
     const __m256i customers = _mm512_cvtepi64_epi32(entries);
-    if (segmented && static_cast<std::uint32_t>(_mm256_extract_epi32(customers, kLanes - 1)) >= readable_below) {
+    if (segmented && highest_lane(customers) >= readable_below) {
       adopt[k / 64] |= std::uint64_t{0xFF} << (k % 64);
       continue;
     }

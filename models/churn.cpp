@@ -177,7 +177,7 @@ FULCRUM_AVX512_KERNEL std::uint64_t screen_avx512(const CustomerState& customers
     unsigned always = 0;  // customers of a closed firm, detractors a firm pays to stay
     const __m256i index = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(listed.data() + k));
     const Doubles8 satisfaction = gather_column(customers.satisfaction.data(), index);
-    if (listed[k + kLanes - 1] < readable_below) {
+    if (highest_lane(index) < readable_below) {
       // The lanes' segments and firms read as 32-bit words, and their cells and flags worked out side by side.
       const __m256i segment = gather_shorts(customers.segment.data(), index);
       const __m256i firm = gather_shorts(customers.firm.data(), index);

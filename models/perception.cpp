@@ -163,7 +163,7 @@ FULCRUM_AVX512_KERNEL std::size_t perceive_avx512(CustomerState& customers, std:
     alignas(64) double resolved[kLanes];
     alignas(64) double unresolved[kLanes];
     bool uniform = true;
-    if (active[k + kLanes - 1] < readable_below) {
+    if (highest_lane(index) < readable_below) {
       // The lanes' segments, firms and issues met, read as 32-bit words from their 16- and 8-bit
       // columns, compared side by side; only the lanes that met issues resolve them, one by one.
       const __m256i segment = gather_shorts(customers.segment.data(), index);

@@ -35,6 +35,10 @@ FULCRUM_AVX512_INLINE __m256i gather_shorts(const std::uint16_t* column, __m256i
 FULCRUM_AVX512_INLINE __m256i gather_shorts(const std::int16_t* column, __m256i index) {
   return _mm256_srai_epi32(_mm256_slli_epi32(_mm256_i32gather_epi32(reinterpret_cast<const int*>(column), index, 2), 16), 16);
 }
+// The highest of eight customer numbers: where a gather of four bytes a lane may read up to.
+FULCRUM_AVX512_INLINE std::uint32_t highest_lane(__m256i index) {
+  return _mm512_reduce_max_epu32(_mm512_zextsi256_si512(index));
+}
 // Whether every lane holds what the first does.
 FULCRUM_AVX512_INLINE bool all_lanes_equal(__m256i lanes) {
   return _mm256_cmpeq_epi32_mask(lanes, _mm256_permutevar8x32_epi32(lanes, _mm256_setzero_si256())) == 0xFF;
