@@ -44,6 +44,12 @@ void prefetch_joining(const CustomerState& customers, std::uint32_t customer) {
   prefetch(customers.acquired_quarter.data() + customer);
 }
 
+// Asks for what a listed prospect's decision reads: what it hears, and its segment where there are several.
+void prefetch_prospect(const Hearing& signal, const std::uint16_t* segment_of, bool segmented, std::uint32_t customer) {
+  signal.prefetch(customer);
+  if (segmented) prefetch(segment_of + customer);
+}
+
 }  // namespace
 
 double adoption_hazard(const AdoptionChoice& choice, std::size_t segment, double signal, std::vector<double>& weights) {
@@ -70,19 +76,16 @@ FULCRUM_AVX512_KERNEL std::size_t list_sixteens_avx512(const std::uint8_t* statu
                                                        std::span<const std::uint32_t> chunk, std::uint32_t readable_below,
                                                        unsigned used, const DrawWords& batch,
                                                        const std::array<Prospect*, 4>& room, std::array<std::size_t, 4>& listed) {
-  const __m512i byte = _mm512_set1_epi32(0xFF);
   const __m512i prospect = _mm512_set1_epi32(customer_status::prospect);
   std::size_t j = 0;
   for (; j + 16 <= chunk.size(); j += 16) {
     const __m512i customers = _mm512_loadu_si512(chunk.data() + j);
     if (_mm512_reduce_max_epu32(customers) >= readable_below) break;
-    const __mmask16 open =
-        _mm512_cmpeq_epi32_mask(_mm512_and_si512(_mm512_i32gather_epi32(customers, status, 1), byte), prospect);
+    const __mmask16 open = _mm512_cmpeq_epi32_mask(gather_bytes(status, customers), prospect);
     __m512i low_thresholds = _mm512_set1_epi64(static_cast<long long>(thresholds[0]));
     __m512i high_thresholds = low_thresholds;
     if (segmented) {
-      const __m512i segment =
-          _mm512_and_si512(_mm512_i32gather_epi32(customers, segment_of, 2), _mm512_set1_epi32(0xFFFF));
+      const __m512i segment = gather_shorts(segment_of, customers);
       low_thresholds = _mm512_i32gather_epi64(_mm512_castsi512_si256(segment), thresholds, 8);
       high_thresholds = _mm512_i32gather_epi64(_mm512_extracti64x4_epi64(segment, 1), thresholds, 8);
     }
@@ -129,11 +132,9 @@ void list_prospects(const CustomerState& customers, std::span<const std::uint32_
   const std::uint8_t* status = customers.status.data();
   const std::uint16_t* segment_of = customers.segment.data();
   const bool segmented = ceilings.size() > 1;
-  // The vector loop reads four bytes from a customer's status and segment: only customers three
-  // before the last or earlier.
-  const auto readable_below = static_cast<std::uint32_t>(std::max<Eigen::Index>(0, customers.size() - 3));
 #if defined(__x86_64__)
   const bool in_lanes = kernel == AdoptionKernel::fastest && cpu_has_avx512() && customers.size() < (Eigen::Index{1} << 31);
+  const std::uint32_t readable_below = gatherable_below(customers.size(), sizeof(std::uint8_t));  // the statuses
 #endif
   DrawWords batch;
   for (std::size_t start = 0; start < candidates.size(); start += DrawWords::kCapacity) {
@@ -211,8 +212,7 @@ FULCRUM_AVX512_KERNEL void would_adopt_avx512(std::span<const Prospect> prospect
   std::size_t k = 0;
   for (; k + kLanes <= prospects.size(); k += kLanes) {
     for (std::size_t ahead = k + kAhead; ahead < std::min(k + kAhead + kLanes, prospects.size()); ++ahead) {
-      signal.prefetch(prospects[ahead].customer);
-      if (segmented) prefetch(segment_of + prospects[ahead].customer);
+      prefetch_prospect(signal, segment_of, segmented, prospects[ahead].customer);
     }
     // Eight entries {customer, word}: the customers in the low halves, the draws in the high.
     const __m512i entries = _mm512_loadu_si512(prospects.data() + k);
@@ -315,18 +315,11 @@ void adopt_prospects(CustomerState& customers, std::span<const Prospect> prospec
   // the rest of their state only what a decision needs is read (each is a cache miss): the segment
   // where there are several, the status only for the few that would adopt.
   constexpr std::size_t kAhead = 16;
-  const auto prefetch_ahead = [&](std::size_t k) {
-    if (k >= prospects.size()) return;
-    const std::uint32_t ahead = prospects[k].customer;
-    signal.prefetch(ahead);
-    if (segmented) prefetch(segment_of + ahead);
-  };
 #if defined(__x86_64__)
   const bool in_lanes = kernel == AdoptionKernel::fastest && cpu_has_avx512() && !signal.network.mean_field &&
                         signal.neighbour_totals.kept() && customers.size() < (Eigen::Index{1} << 31);
   if (in_lanes) {
-    // A segment is read in four bytes: two past its own.
-    const auto readable_below = static_cast<std::uint32_t>(std::max<Eigen::Index>(0, customers.size() - 1));
+    const std::uint32_t readable_below = gatherable_below(customers.size(), sizeof(std::uint16_t));  // the segments
     std::vector<std::uint64_t> adopt;
     would_adopt_avx512(prospects, segment_of, segmented, readable_below, segment_probability.data(), signal, memo, adopt);
     for (std::size_t word = 0; word < adopt.size(); ++word) {
@@ -338,7 +331,7 @@ void adopt_prospects(CustomerState& customers, std::span<const Prospect> prospec
 #endif
   {
     for (std::size_t k = 0; k < prospects.size(); ++k) {
-      prefetch_ahead(k + kAhead);
+      if (k + kAhead < prospects.size()) prefetch_prospect(signal, segment_of, segmented, prospects[k + kAhead].customer);
       decide(k);
     }
   }

@@ -41,14 +41,14 @@ struct AdoptionChoice {
 // each firm's part of it.
 double adoption_hazard(const AdoptionChoice& choice, std::size_t segment, double signal, std::vector<double>& weights);
 
-// A block's prospects for four sub-steps (4g to 4g + 3), drawn at once (one Philox call serves four
-// sub-steps): for each sub-step, the prospects whose draw for it is below their segment's ceiling, with
-// that draw. The others cannot adopt in that sub-step, so it need not visit them at all.
 // How list_prospects and adopt_prospects compute: `fastest` in AVX-512 lanes where the CPU has them
 // (sixteen candidates listed at a time, eight prospects' odds at a time); `scalar` one at a time. The
 // same lists and decisions either way (tested).
 enum class AdoptionKernel : std::uint8_t { fastest, scalar };
 
+// A block's prospects for four sub-steps (4g to 4g + 3), drawn at once (one Philox call serves four
+// sub-steps): for each sub-step, the prospects whose draw for it is below their segment's ceiling, with
+// that draw. The others cannot adopt in that sub-step, so it need not visit them at all.
 struct Prospect {
   std::uint32_t customer;
   std::uint32_t word;  // the draw, as CustomerDraws::words gives it

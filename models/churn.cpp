@@ -164,8 +164,7 @@ FULCRUM_AVX512_INLINE unsigned screen_lanes(const CustomerState& customers, cons
 FULCRUM_AVX512_KERNEL std::uint64_t screen_avx512(const CustomerState& customers, std::span<const std::uint32_t> listed,
                                                   const ChurnScreen& screen, double* hazards) {
   constexpr std::size_t kLanes = 8;
-  // A lane's segment and firm are read in four bytes: up to two past its own.
-  const auto readable_below = static_cast<std::uint32_t>(std::max<Eigen::Index>(0, customers.size() - 1));
+  const std::uint32_t readable_below = gatherable_below(customers.size(), sizeof(std::uint16_t));  // segments, firms
   const __m256i segments = _mm256_set1_epi32(static_cast<int>(screen.segments));
   std::uint64_t decide = 0;
   std::size_t k = 0;

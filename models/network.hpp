@@ -40,11 +40,14 @@ struct SocialNetwork {
   // prefetcher: a pass calls this a fixed distance ahead of where it reads.
   void prefetch_neighbours(std::int64_t vertex) const {
     if (mean_field || vertex >= vertices) return;
+    const auto v = static_cast<std::size_t>(vertex);
+    prefetch_row(neighbours.data() + offsets[v], neighbours.data() + offsets[v + 1]);
+  }
+  // The same for the row [first, end), for a pass that holds the CSR's arrays itself.
+  static void prefetch_row(const std::uint32_t* first, const std::uint32_t* end) {
     // A row of ten neighbours is 40 bytes: more often than not it straddles two cache lines.
-    const std::uint64_t begin = offsets[static_cast<std::size_t>(vertex)];
-    const std::uint64_t end = offsets[static_cast<std::size_t>(vertex) + 1];
-    prefetch(neighbours.data() + begin);
-    if (end > begin + 1) prefetch(neighbours.data() + end - 1);
+    prefetch(first);
+    if (end > first + 1) prefetch(end - 1);
   }
   static constexpr std::int64_t kPrefetchDistance = 32;
 

@@ -139,8 +139,7 @@ FULCRUM_AVX512_KERNEL std::size_t perceive_avx512(CustomerState& customers, std:
   const std::size_t segments = tables.segments.size();
   const SocialNetwork& network = heard.network;
   const Doubles8 market_mean = splat<Doubles8>(network.mean_field ? neighbour_mean(heard, 0) : 0.0);
-  // A lane's segment, firm and issues are read in four bytes: up to three bytes past its own.
-  const auto readable_below = static_cast<std::uint32_t>(std::max<Eigen::Index>(0, customers.size() - 3));
+  const std::uint32_t readable_below = gatherable_below(customers.size(), sizeof(std::uint8_t));  // the issues
   std::size_t k = 0;
   for (; k + kLanes <= active.size(); k += kLanes) {
     for (std::size_t ahead = k + kAhead; ahead < std::min(k + kAhead + kLanes, active.size()); ++ahead) {

@@ -210,6 +210,9 @@ void spread_into(const SocialNetwork& network, const Audiences& audiences, std::
   constexpr std::size_t kTotalsAhead = 8;
   const std::uint64_t* const offsets = network.offsets.data();
   const std::uint32_t* const neighbours = network.neighbours.data();
+  const auto row_of = [offsets, neighbours](std::uint32_t vertex) {
+    return std::span<const std::uint32_t>(neighbours + offsets[vertex], neighbours + offsets[vertex + 1]);
+  };
   const std::array<std::int32_t, kVoiceKeys> to_prospects_of = audiences.prospects.fixed;
   const std::array<std::int32_t, kVoiceKeys> to_customers_of = audiences.customers.fixed;
   const auto begin = static_cast<std::uint64_t>(owned.begin);
@@ -218,25 +221,18 @@ void spread_into(const SocialNetwork& network, const Audiences& audiences, std::
   for (std::size_t k = 0; k < count; ++k) {
     if (k + kOffsetsAhead < count) prefetch(offsets + changes[k + kOffsetsAhead].customer);
     if (k + kRowsAhead < count) {
-      // A row of ten neighbours is 40 bytes: more often than not it straddles two cache lines.
-      const std::uint32_t ahead = changes[k + kRowsAhead].customer;
-      const std::uint32_t* first = neighbours + offsets[ahead];
-      const std::uint32_t* last = neighbours + offsets[ahead + 1];
-      prefetch(first);
-      if (last > first + 1) prefetch(last - 1);
+      const std::span<const std::uint32_t> row = row_of(changes[k + kRowsAhead].customer);
+      SocialNetwork::prefetch_row(row.data(), row.data() + row.size());
     }
     if (k + kTotalsAhead < count) {
-      const std::uint32_t ahead = changes[k + kTotalsAhead].customer;
-      for (const std::uint32_t* e = neighbours + offsets[ahead]; e != neighbours + offsets[ahead + 1]; ++e) {
-        prefetch(totals + 2 * static_cast<std::size_t>(*e));
+      for (const std::uint32_t neighbour : row_of(changes[k + kTotalsAhead].customer)) {
+        prefetch(totals + 2 * static_cast<std::size_t>(neighbour));
       }
     }
     const VoiceChange change = changes[k];
     const std::int64_t to_prospects = voice_difference(to_prospects_of, change.before, change.after);
     const std::int64_t to_customers = voice_difference(to_customers_of, change.before, change.after);
-    const std::uint32_t* const row_end = neighbours + offsets[change.customer + 1];
-    for (const std::uint32_t* e = neighbours + offsets[change.customer]; e != row_end; ++e) {
-      const std::uint32_t neighbour = *e;
+    for (const std::uint32_t neighbour : row_of(change.customer)) {
       if constexpr (kAdding == Adding::with_outbox) {
         if (neighbour - begin >= size) {  // unsigned: below begin wraps around too
           elsewhere->push_back({neighbour, change.before, change.after});

@@ -4,6 +4,7 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstdint>
 
 #include "sim/lanes.hpp"
@@ -24,16 +25,28 @@ FULCRUM_AVX512_INLINE void scatter_column(float* column, const std::uint32_t* in
   _mm256_store_ps(lanes, _mm512_cvtpd_ps(value));
   for (int lane = 0; lane < 8; ++lane) column[index[lane]] = lanes[lane];
 }
-// Eight customers' bytes and 16-bit numbers (`index`: their numbers), widened to 32-bit lanes. Each
-// is read in four bytes: up to three past a lane's own, which must lie within the column.
+// Eight (or sixteen) customers' bytes and 16-bit numbers (`index`: their numbers), widened to 32-bit
+// lanes. Each is read in four bytes: up to three past a lane's own, which must lie within the column
+// (gatherable_below).
 FULCRUM_AVX512_INLINE __m256i gather_bytes(const std::uint8_t* column, __m256i index) {
   return _mm256_and_si256(_mm256_i32gather_epi32(reinterpret_cast<const int*>(column), index, 1), _mm256_set1_epi32(0xFF));
+}
+FULCRUM_AVX512_INLINE __m512i gather_bytes(const std::uint8_t* column, __m512i index) {
+  return _mm512_and_si512(_mm512_i32gather_epi32(index, column, 1), _mm512_set1_epi32(0xFF));
 }
 FULCRUM_AVX512_INLINE __m256i gather_shorts(const std::uint16_t* column, __m256i index) {
   return _mm256_and_si256(_mm256_i32gather_epi32(reinterpret_cast<const int*>(column), index, 2), _mm256_set1_epi32(0xFFFF));
 }
+FULCRUM_AVX512_INLINE __m512i gather_shorts(const std::uint16_t* column, __m512i index) {
+  return _mm512_and_si512(_mm512_i32gather_epi32(index, column, 2), _mm512_set1_epi32(0xFFFF));
+}
 FULCRUM_AVX512_INLINE __m256i gather_shorts(const std::int16_t* column, __m256i index) {
   return _mm256_srai_epi32(_mm256_slli_epi32(_mm256_i32gather_epi32(reinterpret_cast<const int*>(column), index, 2), 16), 16);
+}
+// The customers below which a gather of four bytes a lane stays within a column of `entries` entries
+// of `entry_bytes` bytes (1 or 2).
+inline std::uint32_t gatherable_below(std::int64_t entries, std::int64_t entry_bytes) {
+  return static_cast<std::uint32_t>(std::max<std::int64_t>(0, entries - (4 / entry_bytes - 1)));
 }
 // The highest of eight customer numbers: where a gather of four bytes a lane may read up to.
 FULCRUM_AVX512_INLINE std::uint32_t highest_lane(__m256i index) {
