@@ -116,6 +116,9 @@ class Simulation {
 // Whether threads spread voice changes more cheaply with atomic additions than through outboxes, when
 // `crossing_share` of the edges go from one thread's customers to another's among `population`.
 [[nodiscard]] bool spreading_atomically_is_cheaper(double crossing_share, std::int64_t population);
+// The share of the network's edges that go from one thread's customers to another's when `threads`
+// each own their run of blocks, estimated from a sample of customers spread over each run.
+[[nodiscard]] double crossing_share(const SocialNetwork& network, int threads);
 
 struct RunOptions {
   int threads = 1;

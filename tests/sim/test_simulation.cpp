@@ -185,6 +185,34 @@ TEST_CASE("threads spread through outboxes unless many edges cross between them 
   CHECK_FALSE(Simulation(scenario, shuffled, 0, 1).spreads_atomically());  // one thread adds alone
 }
 
+TEST_CASE("the share of edges crossing between threads is estimated from a sample close to its count", "[simulation][network]") {
+  // Large enough that each thread's range is sampled, not read whole.
+  Scenario scenario = small_market();
+  scenario.market.population = 400'000;
+  scenario.network.kind = NetworkKind::watts_strogatz;
+  const auto counted_share = [](const SocialNetwork& network, int threads) {
+    std::uint64_t crossing = 0;
+    for (int thread = 0; thread < threads; ++thread) {
+      const CustomerRange owned = blocks_of_thread(network.vertices, thread, threads);
+      for (Eigen::Index v = owned.begin; v < owned.end; ++v) {
+        for (const std::uint32_t neighbour : network.neighbours_of(v)) crossing += neighbour < owned.begin || neighbour >= owned.end;
+      }
+    }
+    return static_cast<double>(crossing) / static_cast<double>(network.neighbours.size());
+  };
+  for (const VertexOrder order : {VertexOrder::as_generated, VertexOrder::random}) {
+    scenario.network.order = order;
+    const Market market = build_market(scenario);
+    for (const int threads : {2, 3}) {
+      const double counted = counted_share(market.network, threads);
+      CHECK(crossing_share(market.network, threads) == Approx(counted).margin(0.01));
+      CHECK(crossing_share(market.network, 1) == 0.0);
+      if (order == VertexOrder::random) CHECK(counted > 0.4);
+      if (order == VertexOrder::as_generated) CHECK(counted < 0.1);  // only rewired edges cross
+    }
+  }
+}
+
 TEST_CASE("progress is reported once per simulated quarter", "[simulation]") {
   Scenario scenario = small_market();
   scenario.simulation.quarters = 5;
