@@ -154,6 +154,9 @@ FULCRUM_AVX512_KERNEL std::size_t perceive_avx512(CustomerState& customers, std:
                                     customers.experience.data()}) {
           prefetch(column + lane);
         }
+        prefetch(customers.segment.data() + lane);
+        prefetch(customers.firm.data() + lane);
+        prefetch(customers.issues.data() + lane);
       }
     }
     const __m256i index = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(active.data() + k));
