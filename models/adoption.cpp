@@ -118,7 +118,8 @@ void list_prospects(const CustomerState& customers, std::span<const std::uint32_
                     AdoptionKernel kernel) {
   // A word w is below a ceiling c when w * 2^-32 < c, that is w < c * 2^32 (scaling by a power of two is
   // exact), that is, w being whole, w < ceil(c * 2^32): one integer comparison per word.
-  std::vector<std::uint64_t> thresholds(ceilings.size(), 0);
+  std::vector<std::uint64_t>& thresholds = prospects.thresholds_;
+  thresholds.assign(ceilings.size(), 0);
   for (std::size_t s = 0; s < ceilings.size(); ++s) {
     if (!(ceilings[s] > 0)) continue;  // nothing is below
     thresholds[s] = ceilings[s] >= 1.0 ? std::uint64_t{1} << 32 : static_cast<std::uint64_t>(std::ceil(ceilings[s] * 0x1p32));
@@ -257,25 +258,26 @@ void adopt_prospects(CustomerState& customers, std::span<const Prospect> prospec
                      const Hearing& signal, const AdoptionChoice& choice, int quarter,
                      std::vector<FirmTally>& tallies, AdoptionMemo& memo, std::vector<std::uint32_t>* joined,
                      AdoptionKernel kernel) {
-  std::vector<double> weights;
+  AdoptionMemo::Room& room = memo.room;
+  std::vector<double>& weights = room.weights;
   // A prospect that hears nothing (or only complaints: the signal counts from 0) has its segment's
   // innovation-only hazard, the same for all of them: worked out once, with the very same arithmetic.
   // On the complete graph every prospect of a segment hears the same thing, so that is all there is.
   const double common_signal =
       signal.network.mean_field ? neighbour_mean(signal, 0) : 0.0;
-  std::vector<double> segment_hazard(choice.segments, 0.0);
-  std::vector<double> segment_probability(choice.segments, 0.0);
-  std::vector<std::vector<double>> segment_weights(choice.segments);
+  std::vector<double>& segment_hazard = room.segment_hazard;
+  std::vector<double>& segment_probability = room.segment_probability;
+  std::vector<std::vector<double>>& segment_weights = room.segment_weights;
+  segment_hazard.assign(choice.segments, 0.0);
+  segment_probability.assign(choice.segments, 0.0);
+  segment_weights.resize(choice.segments);
   for (std::size_t s = 0; s < choice.segments; ++s) {
     segment_hazard[s] = adoption_hazard(choice, s, common_signal, segment_weights[s]);
     segment_probability[s] = -std::expm1(-segment_hazard[s] * dt);
   }
-  struct Adopter {
-    std::uint32_t customer;
-    const JoiningTerms* terms;
-  };
-  std::vector<Adopter> adopters;
-  std::vector<double> shares;
+  std::vector<AdoptionMemo::Adopter>& adopters = room.adopters;
+  adopters.clear();
+  std::vector<double>& shares = room.shares;
   const std::uint8_t* status = customers.status.data();
   const std::uint16_t* segment_of = customers.segment.data();
   const bool segmented = choice.segments > 1;
@@ -320,7 +322,7 @@ void adopt_prospects(CustomerState& customers, std::span<const Prospect> prospec
                         signal.neighbour_totals.kept() && customers.size() < (Eigen::Index{1} << 31);
   if (in_lanes) {
     const std::uint32_t readable_below = gatherable_below(customers.size(), sizeof(std::uint16_t));  // the segments
-    std::vector<std::uint64_t> adopt;
+    std::vector<std::uint64_t>& adopt = room.adopt;
     would_adopt_avx512(prospects, segment_of, segmented, readable_below, segment_probability.data(), signal, memo, adopt);
     for (std::size_t word = 0; word < adopt.size(); ++word) {
       for (std::uint64_t bits = adopt[word]; bits != 0; bits &= bits - 1) {

@@ -65,6 +65,7 @@ class ProspectDraws {
   // (a block's lists are reused), so it is allocated and zeroed only as it grows.
   std::array<std::vector<Prospect, UninitialisedAllocator<Prospect>>, 4> lists_;
   std::array<std::size_t, 4> listed_{};
+  std::vector<std::uint64_t> thresholds_;  // by segment: room kept, as the lists'
 };
 // Lists those of `candidates` (a block's prospects at the start of the quarter, BlockStatus::prospects)
 // that still are prospects, for each draw in `used` (a bit per draw, 0-3) that is below their segment's
@@ -104,6 +105,21 @@ class AdoptionMemo {
     return (signal_bits ^ (signal_bits >> 29) ^ (signal_bits >> 47) ^ segment) % kSlots;
   }
   [[nodiscard]] const Slot* slots() const { return slots_.data(); }
+
+  // What adopt_prospects works in, kept from one call to the next by the thread that holds the memo:
+  // made afresh at every block and sub-step, it was a dozen allocations a call, some 15,000 a quarter
+  // at 10^6 customers.
+  struct Adopter {
+    std::uint32_t customer;
+    const JoiningTerms* terms;
+  };
+  struct Room {
+    std::vector<double> weights, shares, segment_hazard, segment_probability;
+    std::vector<std::vector<double>> segment_weights;
+    std::vector<Adopter> adopters;
+    std::vector<std::uint64_t> adopt;  // a bit per listed prospect: whether the lanes say it may adopt
+  };
+  Room room;
 
  private:
   const AdoptionChoice* choice_;

@@ -325,7 +325,8 @@ void Simulation::adoption_phase(BlockFlows& flows) {
   // incrementally, only the new adopters' voices change after the first sub-step, and the last
   // sub-step's are spread too, so that the voices are current for perception.
   const CustomerDraws draws = quarter_draws(StreamPurpose::adoption);
-  std::vector<std::vector<std::uint32_t>> joined(static_cast<std::size_t>(world_.blocks()));
+  std::vector<std::vector<std::uint32_t>>& joined = joined_;
+  joined.resize(static_cast<std::size_t>(world_.blocks()));
   std::vector<AdoptionMemo> memos(static_cast<std::size_t>(std::max(1, world_.threads)), AdoptionMemo(choice, dt));
   for (std::int64_t substep = 0; substep < substeps; ++substep) {
     const VoiceTotals totals = substep == 0 || !incremental() ? listen() : VoiceTotals{};

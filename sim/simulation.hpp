@@ -110,6 +110,8 @@ class Simulation {
   // Each thread's run of voice changes to spread and its outbox (spread()), kept for their room.
   std::vector<VoiceChanges> spread_runs_;
   std::vector<std::vector<VoiceAddition>> outboxes_;
+  // Each block's customers who joined in the current adoption sub-step, kept for their room too.
+  std::vector<std::vector<std::uint32_t>> joined_;
   PhaseSeconds phase_seconds_;
 };
 
