@@ -207,8 +207,8 @@ bool spreading_atomically_is_cheaper(double crossing_share, std::int64_t populat
 double crossing_share(const SocialNetwork& network, int threads) {
   // Some 2^16 customers a thread, in 2^12 runs of 16 spread evenly over its range, tell a few per cent
   // from many tens. Every page a sample touches costs here, not its lines: one customer in every 16,
-  // touching every page of the rows and offsets, took 0.07-0.5 s at 10^7 customers before the first
-  // quarter.
+  // touching every page of the rows and offsets, took 0.07-0.69 s at 10^7 customers before the
+  // first quarter (0.014-0.018 s now).
   constexpr std::int64_t kSampleRun = 16;
   constexpr std::int64_t kRunsPerThread = 4096;
   std::uint64_t crossing = 0;
