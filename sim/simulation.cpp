@@ -30,6 +30,14 @@ namespace {
 
 std::uint64_t stream_seed(const World& world) { return static_cast<std::uint64_t>(world.scenario->simulation.seed); }
 
+// Runs `work`, adding the seconds it took to `seconds`.
+template <class Work>
+void timed(double& seconds, Work&& work) {
+  const auto start = std::chrono::steady_clock::now();
+  work();
+  seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 double mean_or_nan(double sum, std::int64_t count) {
   return count > 0 ? sum / static_cast<double>(count) : std::numeric_limits<double>::quiet_NaN();
 }
@@ -96,9 +104,12 @@ std::vector<FirmTally> Simulation::sum_flows(const BlockFlows& flows) const {
   return total;
 }
 
+Census Simulation::empty_census() const {
+  return Census(world_.firms.size(), world_.segment_count(), static_cast<std::size_t>(trajectory_.quarters_recorded()));
+}
+
 Census Simulation::take_census(const std::vector<BlockStatus>* statuses) const {
-  const Census empty(world_.firms.size(), world_.segment_count(), static_cast<std::size_t>(trajectory_.quarters_recorded()));
-  std::vector<Census> blocks(static_cast<std::size_t>(world_.blocks()), empty);
+  std::vector<Census> blocks(static_cast<std::size_t>(world_.blocks()), empty_census());
   for_each_block(world_, [&](Eigen::Index block) {
     const auto b = static_cast<std::size_t>(block);
     if (statuses != nullptr) {
@@ -107,7 +118,11 @@ Census Simulation::take_census(const std::vector<BlockStatus>* statuses) const {
       census_block(world_.customers, block_range(block, world_.customers.size()), blocks[b]);
     }
   });
-  Census total = empty;
+  return total_census(blocks);
+}
+
+Census Simulation::total_census(const std::vector<Census>& blocks) const {
+  Census total = empty_census();
   for (const auto& block : blocks) total += block;
   return total;
 }
@@ -127,10 +142,22 @@ void Simulation::churn_phase(BlockFlows& flows) {
   const std::vector<JoiningTerms> terms = joining_terms(*world_.market, world_.firms);
   const ChurnContext context{world_.market->segments, efforts, market_offers, world_.scenario->market, terms, world_.quarter};
   const CustomerDraws draws = quarter_draws(StreamPurpose::churn);
+  // Kept incrementally, the voices are refreshed as each block is decided, while its customers' lines
+  // are in cache: only customers active when statuses were last taken can have a voice other than
+  // their key since the last sub-step (perception, programmes and churn change no one else; prospects
+  // stay silent, lapsed customers keep the word they left with, new customers were listened to as
+  // they joined). Nothing changes a voice from here to the first adoption sub-step.
+  std::vector<VoiceChanges>& changes = voice_changes_;
+  if (incremental()) changes.resize(static_cast<std::size_t>(world_.blocks()));
   for_each_block(world_, [&](Eigen::Index block) {
     const auto b = static_cast<std::size_t>(block);
     churn_active(world_.customers, statuses_[b].active, context, draws, flows[b]);
+    if (incremental()) {
+      changes[b].clear();
+      update_voice_keys(world_.customers, statuses_[b].active, world_.voice_keys, changes[b]);
+    }
   });
+  if (incremental()) timed(phase_seconds_.word_of_mouth, [&] { spread(changes); });
 }
 
 CustomerDraws Simulation::quarter_draws(StreamPurpose purpose) const {
@@ -140,32 +167,13 @@ CustomerDraws Simulation::quarter_draws(StreamPurpose purpose) const {
 bool Simulation::incremental() const { return world_.neighbour_totals.kept(); }
 
 VoiceTotals Simulation::listen() {
-  const auto start = std::chrono::steady_clock::now();
-  const VoiceTotals totals = listen_now();
-  phase_seconds_.word_of_mouth += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return totals;
-}
-
-VoiceTotals Simulation::listen_now() {
-  if (incremental()) {
-    // Only customers active when statuses were last taken can have a voice other than their key since
-    // the last sub-step: perception, programmes and churn change no one else (prospects stay silent,
-    // lapsed customers keep the word they left with, new customers were listened to as they joined).
-    std::vector<VoiceChanges>& changes = voice_changes_;
-    changes.resize(static_cast<std::size_t>(world_.blocks()));
-    for_each_block(world_, [&](Eigen::Index block) {
-      const auto b = static_cast<std::size_t>(block);
-      changes[b].clear();
-      update_voice_keys(world_.customers, statuses_[b].active, world_.voice_keys, changes[b]);
-    });
-    spread(changes);
-    return {};  // the totals heard are the neighbours': no market total
-  }
   std::vector<VoiceTotals> blocks(static_cast<std::size_t>(world_.blocks()));
-  for_each_block(world_, [&](Eigen::Index block) {
-    blocks[static_cast<std::size_t>(block)] =
-        voice_block(world_.customers, block_range(block, world_.customers.size()), world_.audiences, world_.voice_keys,
-                    world_.market->network.mean_field);
+  timed(phase_seconds_.word_of_mouth, [&] {
+    for_each_block(world_, [&](Eigen::Index block) {
+      blocks[static_cast<std::size_t>(block)] =
+          voice_block(world_.customers, block_range(block, world_.customers.size()), world_.audiences, world_.voice_keys,
+                      world_.market->network.mean_field);
+    });
   });
   VoiceTotals total;
   for (const auto& block : blocks) {
@@ -176,16 +184,16 @@ VoiceTotals Simulation::listen_now() {
 }
 
 void Simulation::listen_to(const std::vector<std::vector<std::uint32_t>>& changed) {
-  const auto start = std::chrono::steady_clock::now();
-  std::vector<VoiceChanges>& changes = voice_changes_;
-  changes.resize(changed.size());
-  for_each_block(world_, [&](Eigen::Index block) {
-    const auto b = static_cast<std::size_t>(block);
-    changes[b].clear();
-    update_voice_keys(world_.customers, changed[b], world_.voice_keys, changes[b]);
+  timed(phase_seconds_.word_of_mouth, [&] {
+    std::vector<VoiceChanges>& changes = voice_changes_;
+    changes.resize(changed.size());
+    for_each_block(world_, [&](Eigen::Index block) {
+      const auto b = static_cast<std::size_t>(block);
+      changes[b].clear();
+      update_voice_keys(world_.customers, changed[b], world_.voice_keys, changes[b]);
+    });
+    spread(changes);
   });
-  spread(changes);
-  phase_seconds_.word_of_mouth += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 CustomerRange Simulation::owned_by(int thread, int threads) const {
@@ -329,7 +337,8 @@ void Simulation::adoption_phase(BlockFlows& flows) {
   joined.resize(static_cast<std::size_t>(world_.blocks()));
   std::vector<AdoptionMemo> memos(static_cast<std::size_t>(std::max(1, world_.threads)), AdoptionMemo(choice, dt));
   for (std::int64_t substep = 0; substep < substeps; ++substep) {
-    const VoiceTotals totals = substep == 0 || !incremental() ? listen() : VoiceTotals{};
+    // Kept incrementally, the voices are current: refreshed after churn, then after each sub-step.
+    const VoiceTotals totals = incremental() ? VoiceTotals{} : listen();
     const Hearing signal = hearing(world_.audiences.prospects, totals.to_prospects, NeighbourTotals::kProspects);
     // Listed once per four sub-steps: the prospects that may adopt in one of them, with their draws.
     const std::vector<double> ceilings = adoption_ceilings(choice, signal, dt);
@@ -374,7 +383,7 @@ void Simulation::issues_phase(BlockFlows& flows) {
   }
 }
 
-void Simulation::perception_phase(BlockFlows& flows) {
+void Simulation::perception_phase(BlockFlows& flows, std::vector<Census>* census) {
   std::vector<Offer> offers;
   for (const Firm& firm : world_.firms) {
     offers.push_back({firm.quarter.delivered_value, firm.quarter.promise, firm.quarter.price,
@@ -384,10 +393,14 @@ void Simulation::perception_phase(BlockFlows& flows) {
   const VoiceTotals totals = incremental() ? VoiceTotals{} : listen();
   const Hearing heard = hearing(world_.audiences.customers, totals.to_customers, NeighbourTotals::kCustomers);
   const CustomerDraws draws = quarter_draws(StreamPurpose::resolution);
+  // When no programme will move a customer this quarter, nothing changes the state from here to the
+  // books: each block is counted as soon as it is perceived, while its customers' lines are in cache.
+  if (census != nullptr) census->assign(static_cast<std::size_t>(world_.blocks()), empty_census());
   for_each_block(world_, [&](Eigen::Index block) {
     const auto b = static_cast<std::size_t>(block);
     perceive_active(world_.customers, statuses_[b].active, world_.market->segments, world_.scenario->word_of_mouth,
                     world_.scenario->issues, heard, offers, draws, flows[b]);
+    if (census != nullptr) census_of(world_.customers, statuses_[b], (*census)[b]);
   });
 }
 
@@ -460,9 +473,14 @@ void Simulation::finance_phase(std::size_t f, const Census& census, const std::v
   }
 }
 
+bool Simulation::programmes_run() const {
+  const InterventionParameters& programmes = world_.scenario->interventions;
+  return world_.quarter >= programmes.start_quarter && (programmes.detractor_recovery > 0 || programmes.passive_delight > 0);
+}
+
 void Simulation::intervention_phase() {
   const InterventionParameters& programmes = world_.scenario->interventions;
-  if (world_.quarter < programmes.start_quarter) return;
+  if (!programmes_run()) return;
   struct Programme {
     double share;
     NpsCategory from;
@@ -525,12 +543,13 @@ void Simulation::step() {
   clock.lap(phase_seconds_.adoption);
   issues_phase(block_flows);  // takes the statuses, final for the quarter
   clock.lap(phase_seconds_.issues);
-  perception_phase(block_flows);
+  const bool counted_with_perception = !programmes_run();
+  perception_phase(block_flows, counted_with_perception ? &block_census_ : nullptr);
   clock.lap(phase_seconds_.perception);
   intervention_phase();
   clock.lap(phase_seconds_.interventions);
 
-  const Census census = take_census(&statuses_);
+  const Census census = counted_with_perception ? total_census(block_census_) : take_census(&statuses_);
   // The numerical guard, before the books take the customers' spend. Only active customers' state
   // changes in a quarter, and the census has just summed it: a NaN or infinity shows in a sum, and only
   // then is the state searched for where it is. The firms' few numbers are checked once closed.

@@ -16,12 +16,13 @@
 namespace fulcrum {
 
 // Seconds each part of the quarter took, summed over the quarters stepped: the benchmark's account of
-// where the time goes. Word of mouth (voice keys and spreading their changes) is counted apart from the
-// phases that call for it.
+// where the time goes. Word of mouth (voices gathered, or the new adopters' keys and the spreading of
+// every change) is counted apart from the phases that call for it; the keys churn and perception leave
+// changed are refreshed within churn, block by block.
 struct PhaseSeconds {
   double planning = 0;        // the firms plan; the quarter's tallies are set up
-  double churn = 0;           // life events, churn and switching
-  double word_of_mouth = 0;   // voice keys and their changes spread to neighbours' totals
+  double churn = 0;           // life events, churn and switching; the voices they change (kept totals)
+  double word_of_mouth = 0;   // voices gathered, or their changes spread to neighbours' totals
   double adoption = 0;        // prospects listed, adoption decisions, joins
   double issues = 0;          // statuses, issues met, support staffed
   double perception = 0;      // the quarter lived: satisfaction, trust, expectation, wallet
@@ -56,9 +57,12 @@ class Simulation {
   [[nodiscard]] std::vector<FirmTally> sum_flows(const BlockFlows& flows) const;
   // The census of every block; `statuses`, when given, are the blocks' statuses, current.
   [[nodiscard]] Census take_census(const std::vector<BlockStatus>* statuses = nullptr) const;
-  // Every customer's voice, for the word of mouth of this step; the market totals for the complete graph.
+  [[nodiscard]] Census empty_census() const;
+  // The blocks' censuses summed in block order (the same sums whatever the thread count).
+  [[nodiscard]] Census total_census(const std::vector<Census>& blocks) const;
+  // Every customer's voice gathered, for the word of mouth of this step when neighbour totals are not
+  // kept; the market totals for the complete graph.
   VoiceTotals listen();
-  VoiceTotals listen_now();  // listen(), untimed
   // Incremental word of mouth: whether it is kept so; updating the keys of the `changed` customers (by
   // block) and adding what changed to their neighbours' totals; adding `changes` (by block).
   [[nodiscard]] bool incremental() const;
@@ -86,10 +90,14 @@ class Simulation {
   void adoption_phase(BlockFlows& flows);
   // Takes each block's statuses (statuses_), then the issues of its active customers, then support staffing.
   void issues_phase(BlockFlows& flows);
-  void perception_phase(BlockFlows& flows);
+  // Each active customer's quarter lived; when `census` is given, each block counted just after
+  // (only when nothing will change the state before the books: no programme this quarter).
+  void perception_phase(BlockFlows& flows, std::vector<Census>* census);
   void take_statuses();
-  // What-if programmes (interventions.*) that move customers between NPS categories.
+  // What-if programmes (interventions.*) that move customers between NPS categories; whether any
+  // may move a customer this quarter.
   void intervention_phase();
+  [[nodiscard]] bool programmes_run() const;
   // The firm-level series of the quarter: costs by category, root causes, budgets, annuity, scorecard.
   void record_firm(std::int64_t quarter, std::size_t firm, const QuarterBooks& books, const FirmTally& stock,
                    const FirmTally& flow);
@@ -104,7 +112,7 @@ class Simulation {
   // Each block's prospects listed with their adoption draws, kept so that their room is reused.
   std::vector<ProspectDraws> prospects_;
   bool spread_atomically_ = false;  // spread_atomically(), worked out once
-  // Each block's voice changes (listen_now, listen_to), kept for their room: growing them afresh at
+  // Each block's voice changes (churn_phase, listen_to), kept for their room: growing them afresh at
   // every sub-step was 2.7% of a 10^6-customer run's samples in malloc alone.
   std::vector<VoiceChanges> voice_changes_;
   // Each thread's run of voice changes to spread and its outbox (spread()), kept for their room.
@@ -112,6 +120,8 @@ class Simulation {
   std::vector<std::vector<VoiceAddition>> outboxes_;
   // Each block's customers who joined in the current adoption sub-step, kept for their room too.
   std::vector<std::vector<std::uint32_t>> joined_;
+  // Each block's census when it is counted with perception, kept for its room.
+  std::vector<Census> block_census_;
   PhaseSeconds phase_seconds_;
 };
 
