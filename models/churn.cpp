@@ -304,7 +304,13 @@ void churn_active(CustomerState& customers, std::span<const std::uint32_t> activ
       prefetch(customers.firm.data() + next);
       if (firms > 1) prefetch(customers.reference_price.data() + next);
     }
-    for (std::uint64_t decide = screen_batch(customers, listed, screen, hazards.data()); decide != 0; decide &= decide - 1) {
+    const std::uint64_t screened = screen_batch(customers, listed, screen, hazards.data());
+    // Those decided in full read their reference price, which a single firm's screen does not: a cache
+    // miss each, asked for all at once.
+    for (std::uint64_t ask = firms > 1 ? 0 : screened; ask != 0; ask &= ask - 1) {
+      prefetch(customers.reference_price.data() + listed[static_cast<std::size_t>(std::countr_zero(ask))]);
+    }
+    for (std::uint64_t decide = screened; decide != 0; decide &= decide - 1) {
       const auto j = static_cast<std::size_t>(std::countr_zero(decide));
       const std::uint32_t i = listed[j];
       const double life_draw = CustomerDraws::to_uniform(batch.word[0][j]);
