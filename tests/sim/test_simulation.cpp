@@ -126,6 +126,41 @@ TEST_CASE("segment series add up to the firm's, and cohorts to its customers", "
   CHECK(counts == std::vector<std::int64_t>{6194, 3716, 2478});  // 3716.4 and 2477.6: the spare one goes to 0.6
 }
 
+TEST_CASE("the census recorded is the census of the state the quarter leaves", "[simulation][census]") {
+  // Without programmes each block is counted as soon as it is perceived; with them, once they have
+  // moved customers. Either way a recount of the state after the step must give the very same bits.
+  Scenario scenario = small_market();
+  scenario.network.kind = NetworkKind::watts_strogatz;
+  scenario.interventions.start_quarter = 3;
+  scenario.interventions.detractor_recovery = GENERATE(0.0, 0.2);
+  const Market market = build_market(scenario);
+  Simulation simulation(scenario, market, 0, 2);
+  for (int quarter = 1; quarter <= 6; ++quarter) {
+    simulation.step();
+    const World& world = simulation.world();
+    const Census empty(1, 1, static_cast<std::size_t>(simulation.trajectory().quarters_recorded()));
+    Census recount = empty;
+    for (Eigen::Index block = 0; block < world.blocks(); ++block) {
+      Census counted = empty;
+      census_block(world.customers, block_range(block, world.customers.size()), counted);
+      recount += counted;
+    }
+    const FirmTally stock = recount.firm_total(0);
+    const Trajectory& t = simulation.trajectory();
+    INFO("quarter " << quarter << ", detractor recovery " << scenario.interventions.detractor_recovery);
+    CHECK(t.firm(FirmSeries::customers_active, quarter, 0) == static_cast<double>(stock.active));
+    CHECK(t.firm(FirmSeries::units_sold, quarter, 0) == stock.units_sold);
+    CHECK(t.firm(FirmSeries::satisfaction_mean, quarter, 0) == stock.satisfaction_sum / static_cast<double>(stock.active));
+    CHECK(t.firm(FirmSeries::trust_mean, quarter, 0) == stock.trust_sum / static_cast<double>(stock.active));
+    CHECK(t.firm(FirmSeries::expectation_mean, quarter, 0) == stock.expectation_sum / static_cast<double>(stock.active));
+    CHECK(t.firm(FirmSeries::detractors, quarter, 0) == static_cast<double>(stock.detractors));
+    CHECK(t.firm(FirmSeries::promoters, quarter, 0) == static_cast<double>(stock.promoters));
+    CHECK(t.market(MarketSeries::prospects, quarter) == static_cast<double>(recount.market.prospects));
+    const auto deciles = satisfaction_deciles(recount, 0);
+    for (std::size_t d = 0; d < kDeciles; ++d) CHECK(t.decile(quarter, 0, d) == deciles[d]);
+  }
+}
+
 TEST_CASE("quarter 0 is the initial state: no flows, initial cash", "[simulation]") {
   const Scenario scenario = small_market();
   const Market market = build_market(scenario);
