@@ -339,6 +339,14 @@ std::pair<std::size_t, std::size_t> owned_vertices(std::size_t n) {
   return {share.first, share.end - share.first};
 }
 
+// A network of `vertices` (not the complete graph) whose rows are still to be built.
+SocialNetwork network_without_rows(std::int64_t vertices) {
+  SocialNetwork network;
+  network.mean_field = false;
+  network.vertices = vertices;
+  return network;
+}
+
 // Sets network.degree_bytes from its offsets.
 void keep_degree_bytes(SocialNetwork& network) {
   const auto n = static_cast<std::size_t>(network.vertices);
@@ -359,9 +367,7 @@ SocialNetwork network_from_edges(std::int64_t vertices, std::vector<Edge> edges,
   // Threads each own a range of vertices and read every edge, counting and filling only their own
   // vertices' rows: no two write the same counter or row, and each row gets its neighbours in the same
   // order as with one thread, so the network is the same whatever the threads.
-  SocialNetwork network;
-  network.mean_field = false;
-  network.vertices = vertices;
+  SocialNetwork network = network_without_rows(vertices);
   const auto n = static_cast<std::size_t>(vertices);
   const int team = std::max(1, threads);
   std::vector<std::uint64_t>& offsets = network.offsets;
@@ -439,6 +445,209 @@ SocialNetwork network_from_edges(std::int64_t vertices, std::vector<Edge> edges,
   return network;
 }
 
+namespace {
+
+// A Watts-Strogatz ring as small_world_iterator draws it, kept compactly: edge (a, a + j mod n) of every
+// vertex a and j = 1..half is there unless it was rewired; the rewired ones (one in ten at the usual
+// rewiring) are listed with where they went, by a, as drawn. A rewired edge lands outside its source's
+// window of half either side, so no rewired edge is a ring edge and none is a self-loop; only two
+// rewired edges can be the same edge (a to b twice, or a to b and b to a).
+struct RewiredRing {
+  std::uint32_t vertices = 0;
+  std::uint32_t half = 0;
+  std::vector<std::uint64_t> rewired_bits;  // bit a * half + j - 1: edge (a, a + j) was rewired
+  std::vector<Edge> rewired;                // {a, where it went}, by a
+
+  [[nodiscard]] bool was_rewired(std::uint64_t a, std::uint64_t j) const {
+    const std::uint64_t bit = a * half + j - 1;
+    return ((rewired_bits[bit / 64] >> (bit % 64)) & 1U) != 0;
+  }
+};
+
+RewiredRing draw_rewired_ring(std::uint32_t n, std::uint32_t half, double rewiring, GraphEngine& engine) {
+  using Iterator = boost::small_world_iterator<GraphEngine, BoostUndirected>;
+  RewiredRing ring{n, half, {}, {}};
+  const std::uint64_t edges = std::uint64_t{n} * half;
+  ring.rewired_bits.assign((edges + 63) / 64, 0);
+  ring.rewired.reserve(static_cast<std::size_t>(static_cast<double>(edges) * rewiring * 1.05) + 64);
+  // The iterator gives the edges by source, j = 1..half each: the ring's own target is worked out
+  // alongside, and a different one means the edge was rewired.
+  std::uint64_t edge = 0;
+  std::uint32_t j = 1;
+  std::uint32_t ring_target = 1;
+  for (Iterator it(engine, n, std::size_t{2} * half, rewiring), end; it != end; ++it, ++edge) {
+    const auto target = static_cast<std::uint32_t>(it->second);
+    if (target != ring_target) {
+      ring.rewired_bits[edge / 64] |= std::uint64_t{1} << (edge % 64);
+      ring.rewired.push_back({static_cast<std::uint32_t>(it->first), target});
+    }
+    if (j == half) {
+      j = 1;
+      ring_target = static_cast<std::uint32_t>((it->first + 2) % n);
+    } else {
+      ++j;
+      ring_target = ring_target + 1 == n ? 0 : ring_target + 1;
+    }
+  }
+  return ring;
+}
+
+// The rewired edges landing on a thread's vertices [first, first + count), grouped by where they
+// landed: entry k of `sources` came from `sources[k]` to a vertex of bucket `bucket_of(target)`, the
+// buckets in vertex order and each bucket's entries in target order.
+struct LandedEdges {
+  static constexpr unsigned kBucketShift = 8;  // 256 vertices a bucket
+  std::vector<std::uint32_t> bucket_starts;
+  std::vector<Edge> landed;  // {target, source}
+};
+
+LandedEdges landed_on(const RewiredRing& ring, std::uint32_t first, std::uint32_t count) {
+  LandedEdges result;
+  const std::size_t buckets = (std::size_t{count} >> LandedEdges::kBucketShift) + 2;
+  result.bucket_starts.assign(buckets, 0);
+  for (const Edge& e : ring.rewired) {
+    if (e.b - first < count) ++result.bucket_starts[((e.b - first) >> LandedEdges::kBucketShift) + 1];
+  }
+  std::partial_sum(result.bucket_starts.begin(), result.bucket_starts.end(), result.bucket_starts.begin());
+  result.landed.resize(result.bucket_starts.back());
+  std::vector<std::uint32_t> cursor(result.bucket_starts.begin(), result.bucket_starts.end() - 1);
+  for (const Edge& e : ring.rewired) {
+    if (e.b - first < count) result.landed[cursor[(e.b - first) >> LandedEdges::kBucketShift]++] = {e.b, e.a};
+  }
+  for (std::size_t b = 0; b + 1 < buckets; ++b) {
+    std::sort(result.landed.begin() + result.bucket_starts[b], result.landed.begin() + result.bucket_starts[b + 1],
+              [](const Edge& x, const Edge& y) { return x.a < y.a; });
+  }
+  return result;
+}
+
+// Vertex v's rewired edges, leaving and landing, appended to `row`: `out` and `in` walk the thread's
+// rewired edges leaving and landing, in vertex order.
+struct RewiredWalk {
+  const Edge* out;
+  const Edge* out_end;
+  const Edge* in;
+  const Edge* in_end;
+
+  void append(std::uint32_t v, std::vector<std::uint32_t>& row) {
+    for (; out != out_end && out->a == v; ++out) row.push_back(out->b);
+    for (; in != in_end && in->a == v; ++in) row.push_back(in->b);
+  }
+};
+
+// Vertex v's row, sorted, without duplicates, into `row`; returns its length.
+std::size_t ring_row(const RewiredRing& ring, std::uint32_t v, RewiredWalk& walk, std::vector<std::uint32_t>& row) {
+  const std::uint32_t n = ring.vertices;
+  row.clear();
+  for (std::uint32_t j = ring.half; j >= 1; --j) {  // the left side, ascending where it does not wrap
+    const std::uint32_t u = v >= j ? v - j : v + n - j;
+    if (!ring.was_rewired(u, j)) row.push_back(u);
+  }
+  for (std::uint32_t j = 1; j <= ring.half; ++j) {
+    if (!ring.was_rewired(v, j)) row.push_back(v + j < n ? v + j : v + j - n);
+  }
+  const std::size_t ring_part = row.size();
+  walk.append(v, row);
+  // Insertion sort: the ring part is sorted but where it wraps, and the rewired few go into place.
+  for (std::size_t k = v < ring.half || v + ring.half >= n ? 1 : ring_part; k < row.size(); ++k) {
+    const std::uint32_t x = row[k];
+    std::size_t at = k;
+    for (; at > 0 && row[at - 1] > x; --at) row[at] = row[at - 1];
+    row[at] = x;
+  }
+  return static_cast<std::size_t>(std::unique(row.begin(), row.end()) - row.begin());
+}
+
+// The length ring_row gives, without the row: its ring edges counted, and only its rewired ones (none
+// of which is a ring edge) sorted, to count each pair once.
+std::size_t ring_degree(const RewiredRing& ring, std::uint32_t v, RewiredWalk& walk, std::vector<std::uint32_t>& rewired) {
+  const std::uint32_t n = ring.vertices;
+  std::size_t degree = 0;
+  for (std::uint32_t j = 1; j <= ring.half; ++j) {
+    degree += ring.was_rewired(v, j) ? 0 : 1;
+    degree += ring.was_rewired(v >= j ? v - j : v + n - j, j) ? 0 : 1;
+  }
+  rewired.clear();
+  walk.append(v, rewired);
+  if (rewired.size() > 1) {
+    std::sort(rewired.begin(), rewired.end());
+    return degree + static_cast<std::size_t>(std::unique(rewired.begin(), rewired.end()) - rewired.begin());
+  }
+  return degree + rewired.size();
+}
+
+}  // namespace
+
+SocialNetwork watts_strogatz_network(std::int64_t n, std::int64_t k, double rewiring, boost::random::taus88& engine,
+                                     int threads) {
+  const std::int64_t half = k / 2;
+  // The rings watts_strogatz_edges keeps unrewired (or cannot draw) and any beyond 32-bit ids.
+  if (n < 2 || half < 1 || 2 * half + 1 >= n || n > std::numeric_limits<std::uint32_t>::max() / 2) {
+    return network_from_edges(n, watts_strogatz_edges(n, k, rewiring, engine, threads), threads);
+  }
+  SocialNetwork network = network_without_rows(n);
+  const auto vertices = static_cast<std::size_t>(n);
+  const int team = std::max(1, threads);
+  std::vector<std::uint64_t>& offsets = network.offsets;
+  // The ring is drawn on one thread (one stream); meanwhile a second maps and touches the pages of the
+  // offsets and of the rows, which rewiring does not make longer than 2 n half in all.
+  RewiredRing ring;
+  const auto room = [&] {
+    offsets.reserve(vertices + 1);
+    network.neighbours.reserve(2 * vertices * static_cast<std::size_t>(half));
+    populate_and_touch_pages(offsets.data(), offsets.capacity() * sizeof(std::uint64_t));
+    populate_and_touch_pages(network.neighbours.data(), network.neighbours.capacity() * sizeof(std::uint32_t));
+  };
+#pragma omp parallel num_threads(std::min(team, 2))
+  {
+    if (omp_get_thread_num() == 0) {
+      ring = draw_rewired_ring(static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(half), rewiring, engine);
+    }
+    if (omp_get_thread_num() == omp_get_num_threads() - 1) room();
+  }
+  offsets.assign(vertices + 1, 0);
+  std::vector<LandedEdges> landed(static_cast<std::size_t>(team));
+  // Each thread counts its own vertices' rows, then (after the offsets are summed) fills them: the rows
+  // are sorted and unique, so the network is network_from_edges' for any team.
+  // The walk of thread `thread`'s share of the vertices over the rewired edges leaving and landing.
+  const auto rewired_walk = [&](std::size_t thread) {
+    const Share share = team_share(vertices, static_cast<int>(thread), team);
+    const Edge* rewired = ring.rewired.data();
+    const Edge* in = landed[thread].landed.data();
+    return RewiredWalk{std::lower_bound(rewired, rewired + ring.rewired.size(), static_cast<std::uint32_t>(share.first),
+                                        [](const Edge& e, std::uint32_t v) { return e.a < v; }),
+                       rewired + ring.rewired.size(), in, in + landed[thread].landed.size()};
+  };
+  // One share of the vertices per thread asked for, each taken whole by one of the threads there are.
+  // Each counts its own vertices' rows, then (after the offsets are summed) fills them: the rows are
+  // sorted and unique, so the network is network_from_edges' for any team.
+#pragma omp parallel for num_threads(team) schedule(static)
+  for (int thread = 0; thread < team; ++thread) {
+    const Share share = team_share(vertices, thread, team);
+    landed[static_cast<std::size_t>(thread)] =
+        landed_on(ring, static_cast<std::uint32_t>(share.first), static_cast<std::uint32_t>(share.end - share.first));
+    RewiredWalk walk = rewired_walk(static_cast<std::size_t>(thread));
+    std::vector<std::uint32_t> rewired;
+    for (std::size_t v = share.first; v < share.end; ++v) offsets[v + 1] = ring_degree(ring, static_cast<std::uint32_t>(v), walk, rewired);
+  }
+  std::partial_sum(offsets.begin(), offsets.end(), offsets.begin());
+  network.neighbours.resize(offsets[vertices]);  // within the room mapped
+  std::uint32_t* neighbours = network.neighbours.data();
+#pragma omp parallel for num_threads(team) schedule(static)
+  for (int thread = 0; thread < team; ++thread) {
+    const Share share = team_share(vertices, thread, team);
+    RewiredWalk walk = rewired_walk(static_cast<std::size_t>(thread));
+    std::vector<std::uint32_t> row;
+    row.reserve(4 * ring.half + 16);
+    for (std::size_t v = share.first; v < share.end; ++v) {
+      const std::size_t length = ring_row(ring, static_cast<std::uint32_t>(v), walk, row);
+      std::copy(row.data(), row.data() + length, neighbours + offsets[v]);
+    }
+  }
+  keep_degree_bytes(network);
+  return network;
+}
+
 std::vector<Edge> read_edge_list(const std::string& path, std::int64_t vertices) {
   std::ifstream stream(path);
   if (!stream) throw InputError({path}, "network.edge_list_file", "cannot read the edge list file");
@@ -478,9 +687,7 @@ SocialNetwork generate_network(const NetworkParameters& parameters, std::int64_t
   std::vector<Edge> edges;
   switch (parameters.kind) {
     case NetworkKind::erdos_renyi: edges = erdos_renyi_edges(vertices, degree, engine, threads); break;
-    case NetworkKind::watts_strogatz:
-      edges = watts_strogatz_edges(vertices, std::min(parameters.mean_degree, vertices - 1), parameters.rewiring, engine, threads);
-      break;
+    case NetworkKind::watts_strogatz: break;  // below, without an edge list
     case NetworkKind::barabasi_albert:
       edges = barabasi_albert_edges(vertices, std::max<std::int64_t>(1, parameters.mean_degree / 2), engine, threads);
       break;
@@ -490,7 +697,10 @@ SocialNetwork generate_network(const NetworkParameters& parameters, std::int64_t
     case NetworkKind::edge_list: edges = read_edge_list(parameters.edge_list_file, vertices); break;
     case NetworkKind::complete: break;
   }
-  SocialNetwork network = network_from_edges(vertices, std::move(edges), threads);
+  SocialNetwork network =
+      parameters.kind == NetworkKind::watts_strogatz
+          ? watts_strogatz_network(vertices, std::min(parameters.mean_degree, vertices - 1), parameters.rewiring, engine, threads)
+          : network_from_edges(vertices, std::move(edges), threads);
   // Relabelling holds two networks and the ordering's arrays at once: the freed pages kept
   // (keep_freed_memory), holes too small for any of them, would only add to that peak, so they are
   // handed back at each step of it, the network relabelled from included (the customers' columns fit
@@ -538,9 +748,7 @@ SocialNetwork relabel(const SocialNetwork& network, std::span<const std::uint32_
   // writing them so; reverse Cuthill-McKee 2.0-2.4 s, 1.3-1.7 s (8.4 s on one thread before both).
   const auto n = static_cast<std::size_t>(network.vertices);
   std::vector<std::uint32_t, UninitialisedAllocator<std::uint32_t>> new_label(n);
-  SocialNetwork result;
-  result.mean_field = false;
-  result.vertices = network.vertices;
+  SocialNetwork result = network_without_rows(network.vertices);
   const int team = std::max(1, threads);
   reserve_populated(result.offsets, n + 1, team);
   result.offsets.resize(n + 1);

@@ -2,7 +2,9 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <utility>
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -16,20 +18,45 @@
 
 namespace fulcrum {
 
-void populate_pages(const void* data, std::size_t bytes, int threads) {
+namespace {
+
 #if defined(__linux__)
 #if defined(MADV_POPULATE_WRITE)
-  constexpr int kPopulateWrite = MADV_POPULATE_WRITE;
+constexpr int kPopulateWrite = MADV_POPULATE_WRITE;
 #else
-  constexpr int kPopulateWrite = 23;  // older headers: the value kernels from 5.14 on take
+constexpr int kPopulateWrite = 23;  // older headers: the value kernels from 5.14 on take
 #endif
+constexpr std::uintptr_t kPage = 4096;
+
+// The whole pages of [data, data + bytes) (madvise wants whole pages: the partial ones fault as usual);
+// none for arrays under a megabyte.
+std::pair<std::uintptr_t, std::uintptr_t> whole_pages(const void* data, std::size_t bytes) {
   constexpr std::size_t kSmallest = std::size_t{1} << 20;
-  if (data == nullptr || bytes < kSmallest) return;
-  constexpr std::uintptr_t kPage = 4096;  // madvise wants whole pages: the partial ones fault as usual
+  if (data == nullptr || bytes < kSmallest) return {0, 0};
   const auto begin = (reinterpret_cast<std::uintptr_t>(data) + kPage - 1) & ~(kPage - 1);
   const auto end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(kPage - 1);
+  return {begin, std::max(begin, end)};
+}
+
+// Maps the pages [first, last) and writes each once (a byte written back as it was read). EINVAL on
+// kernels without MADV_POPULATE_WRITE: the pages are then faulted in by the writes. Results never
+// depend on it.
+void map_and_touch(std::uintptr_t first, std::uintptr_t last) {
+  if (last <= first) return;
+  (void)madvise(reinterpret_cast<void*>(first), last - first, kPopulateWrite);
+  for (std::uintptr_t page = first; page < last; page += kPage) {
+    volatile unsigned char* byte = reinterpret_cast<unsigned char*>(page);
+    *byte = *byte;
+  }
+}
+#endif
+
+}  // namespace
+
+void populate_pages(const void* data, std::size_t bytes, int threads) {
+#if defined(__linux__)
+  const auto [begin, end] = whole_pages(data, bytes);
   if (end <= begin) return;
-  // EINVAL on kernels without it: the pages are then faulted in on first touch. Results never depend on it.
   if (threads <= 1) {
     (void)madvise(reinterpret_cast<void*>(begin), end - begin, kPopulateWrite);
     return;
@@ -38,18 +65,22 @@ void populate_pages(const void* data, std::size_t bytes, int threads) {
 #pragma omp parallel num_threads(threads)
   {
     const Share share = team_share(pages, omp_get_thread_num(), omp_get_num_threads());
-    const std::uintptr_t first = begin + share.first * kPage;
-    const std::uintptr_t last = begin + share.end * kPage;
-    if (last > first) (void)madvise(reinterpret_cast<void*>(first), last - first, kPopulateWrite);
-    for (std::uintptr_t page = first; page < last; page += kPage) {
-      volatile unsigned char* byte = reinterpret_cast<unsigned char*>(page);
-      *byte = *byte;
-    }
+    map_and_touch(begin + share.first * kPage, begin + share.end * kPage);
   }
 #else
   (void)data;
   (void)bytes;
   (void)threads;
+#endif
+}
+
+void populate_and_touch_pages(const void* data, std::size_t bytes) {
+#if defined(__linux__)
+  const auto [begin, end] = whole_pages(data, bytes);
+  map_and_touch(begin, end);
+#else
+  (void)data;
+  (void)bytes;
 #endif
 }
 

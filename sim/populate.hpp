@@ -17,6 +17,9 @@ namespace fulcrum {
 // megabyte. With several `threads`, each maps a share of them and writes each of its pages once (a byte
 // written back as it was read): only for memory no other thread is using.
 void populate_pages(const void* data, std::size_t bytes, int threads = 1);
+// The same as each of several threads does for its share, on the calling thread for all the pages: for
+// a thread with nothing else to do while another works alone (the array must be no one else's yet).
+void populate_and_touch_pages(const void* data, std::size_t bytes);
 
 // Room for `count` elements, mapped ahead: for a vector about to be filled (assign, resize, push_back
 // up to `count`) that has no room yet.
@@ -28,9 +31,10 @@ void reserve_populated(std::vector<T, Allocator>& vector, std::size_t count, int
 
 // Keeps the memory the process frees for its own later allocations instead of handing it back to the
 // kernel: every large array glibc maps for itself (above 32 MB it always does) is unmapped when freed,
-// and the next one's pages are first touches again. A market's edge list (400 MB at 10^7 customers)
-// is freed as the customers' columns are allocated: reusing its pages took the customers' set-up at
-// 10^7 from 1.6-2.1 s to 1.2-1.3 s. For the command-line programs, whose memory peaks once per run;
+// and the next one's pages are first touches again. A market's edge list (400 MB at 10^7 customers;
+// a Watts-Strogatz market has none, watts_strogatz_network) is freed as the customers' columns are
+// allocated: reusing its pages took the customers' set-up at 10^7 from 1.6-2.1 s to 1.2-1.3 s. For the
+// command-line programs, whose memory peaks once per run;
 // a library must not change its host's allocator, so the Python module does not call it.
 void keep_freed_memory();
 // Hands the pages of the memory freed and kept so far back to the kernel, where holes between live

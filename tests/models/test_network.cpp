@@ -174,6 +174,27 @@ TEST_CASE("Watts-Strogatz edges neither hang nor fill the memory on rings Boost'
   }
 }
 
+TEST_CASE("a Watts-Strogatz network built from its rewired edges alone is the one its edge list gives", "[network]") {
+  // Rings of every size around the smallest that rewires (2k/2 + 1 < n), odd k, rewiring from none to
+  // all (every edge rewired, so many land twice on one pair), wrapping rows, and 1 to 3 threads.
+  for (const auto& [n, k, rewiring] : {std::tuple{6, 4, 1.0}, std::tuple{7, 4, 0.5}, std::tuple{8, 5, 1.0},
+                                       std::tuple{40, 6, 0.3}, std::tuple{257, 10, 0.1}, std::tuple{1000, 10, 0.0},
+                                       std::tuple{1000, 2, 0.9}, std::tuple{5000, 12, 1.0}, std::tuple{30000, 10, 0.1},
+                                       std::tuple{5, 4, 0.5}, std::tuple{3, 2, 1.0}, std::tuple{100, 1, 0.5}}) {
+    for (const int threads : {1, 2, 3}) {
+      CAPTURE(n, k, rewiring, threads);
+      boost::random::taus88 engine(11), same(11);
+      const SocialNetwork built = watts_strogatz_network(n, k, rewiring, engine, threads);
+      const SocialNetwork listed = network_from_edges(n, watts_strogatz_edges(n, k, rewiring, same), 1);
+      REQUIRE(built.offsets == listed.offsets);
+      REQUIRE(std::equal(built.neighbours.begin(), built.neighbours.end(), listed.neighbours.begin(),
+                         listed.neighbours.end()));
+      CHECK(built.degree_bytes == listed.degree_bytes);
+      CHECK(engine() == same());  // the engine left where the edge list leaves it
+    }
+  }
+}
+
 TEST_CASE("network statistics are the same however many threads measure them", "[network]") {
   const std::int64_t n = 20000;  // five runs of vertices for the clustering sums
   for (const NetworkKind kind : {NetworkKind::watts_strogatz, NetworkKind::barabasi_albert}) {
