@@ -607,8 +607,6 @@ SocialNetwork watts_strogatz_network(std::int64_t n, std::int64_t k, double rewi
   }
   offsets.assign(vertices + 1, 0);
   std::vector<LandedEdges> landed(static_cast<std::size_t>(team));
-  // Each thread counts its own vertices' rows, then (after the offsets are summed) fills them: the rows
-  // are sorted and unique, so the network is network_from_edges' for any team.
   // The walk of thread `thread`'s share of the vertices over the rewired edges leaving and landing.
   const auto rewired_walk = [&](std::size_t thread) {
     const Share share = team_share(vertices, static_cast<int>(thread), team);
