@@ -183,19 +183,6 @@ VoiceTotals Simulation::listen() {
   return total;
 }
 
-void Simulation::listen_to(const std::vector<std::vector<std::uint32_t>>& changed) {
-  timed(phase_seconds_.word_of_mouth, [&] {
-    std::vector<VoiceChanges>& changes = voice_changes_;
-    changes.resize(changed.size());
-    for_each_block(world_, [&](Eigen::Index block) {
-      const auto b = static_cast<std::size_t>(block);
-      changes[b].clear();
-      update_voice_keys(world_.customers, changed[b], world_.voice_keys, changes[b]);
-    });
-    spread(changes);
-  });
-}
-
 CustomerRange Simulation::owned_by(int thread, int threads) const {
   return blocks_of_thread(world_.customers.size(), thread, threads);
 }
@@ -335,6 +322,8 @@ void Simulation::adoption_phase(BlockFlows& flows) {
   const CustomerDraws draws = quarter_draws(StreamPurpose::adoption);
   std::vector<std::vector<std::uint32_t>>& joined = joined_;
   joined.resize(static_cast<std::size_t>(world_.blocks()));
+  std::vector<VoiceChanges>& changes = voice_changes_;
+  changes.resize(static_cast<std::size_t>(world_.blocks()));
   std::vector<AdoptionMemo> memos(static_cast<std::size_t>(std::max(1, world_.threads)), AdoptionMemo(choice, dt));
   for (std::int64_t substep = 0; substep < substeps; ++substep) {
     // Kept incrementally, the voices are current: refreshed after churn, then after each sub-step.
@@ -353,8 +342,12 @@ void Simulation::adoption_phase(BlockFlows& flows) {
       joined[b].clear();
       adopt_prospects(world_.customers, prospects_[b].by_draw(static_cast<std::size_t>(substep % 4)), dt, signal, choice,
                       world_.quarter, flows[b], memos[thread], incremental() ? &joined[b] : nullptr);
+      if (incremental()) {  // the new customers' voices, while the lines their joins wrote are in cache
+        changes[b].clear();
+        update_voice_keys(world_.customers, joined[b], world_.voice_keys, changes[b]);
+      }
     });
-    if (incremental()) listen_to(joined);
+    if (incremental()) timed(phase_seconds_.word_of_mouth, [&] { spread(changes); });
   }
 }
 

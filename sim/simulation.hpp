@@ -16,14 +16,14 @@
 namespace fulcrum {
 
 // Seconds each part of the quarter took, summed over the quarters stepped: the benchmark's account of
-// where the time goes. Word of mouth (voices gathered, or the new adopters' keys and the spreading of
-// every change) is counted apart from the phases that call for it; the keys churn and perception leave
-// changed are refreshed within churn, block by block.
+// where the time goes. Word of mouth (voices gathered, or every change spread) is counted apart from the
+// phases that call for it; the keys themselves are refreshed within the block passes that change them
+// (churn's for what perception and churn changed, adoption's for the new customers).
 struct PhaseSeconds {
   double planning = 0;        // the firms plan; the quarter's tallies are set up
-  double churn = 0;           // life events, churn and switching; the voices they change (kept totals)
+  double churn = 0;           // life events, churn and switching; the voice keys they change
   double word_of_mouth = 0;   // voices gathered, or their changes spread to neighbours' totals
-  double adoption = 0;        // prospects listed, adoption decisions, joins
+  double adoption = 0;        // prospects listed, adoption decisions, joins and the joiners' voice keys
   double issues = 0;          // statuses, issues met, support staffed
   double perception = 0;      // the quarter lived: satisfaction, trust, expectation, wallet
   double interventions = 0;   // what-if programmes
@@ -63,10 +63,9 @@ class Simulation {
   // Every customer's voice gathered, for the word of mouth of this step when neighbour totals are not
   // kept; the market totals for the complete graph.
   VoiceTotals listen();
-  // Incremental word of mouth: whether it is kept so; updating the keys of the `changed` customers (by
-  // block) and adding what changed to their neighbours' totals; adding `changes` (by block).
+  // Incremental word of mouth: whether it is kept so; adding `changes` (by block) to the neighbours'
+  // totals.
   [[nodiscard]] bool incremental() const;
-  void listen_to(const std::vector<std::vector<std::uint32_t>>& changed);
   void spread(const std::vector<VoiceChanges>& changes);
   // The customers whose neighbour totals thread `thread` of `threads` owns while spreading: its run of
   // blocks.
@@ -112,7 +111,7 @@ class Simulation {
   // Each block's prospects listed with their adoption draws, kept so that their room is reused.
   std::vector<ProspectDraws> prospects_;
   bool spread_atomically_ = false;  // spread_atomically(), worked out once
-  // Each block's voice changes (churn_phase, listen_to), kept for their room: growing them afresh at
+  // Each block's voice changes (churn_phase, adoption_phase), kept for their room: growing them afresh at
   // every sub-step was 2.7% of a 10^6-customer run's samples in malloc alone.
   std::vector<VoiceChanges> voice_changes_;
   // Each thread's run of voice changes to spread and its outbox (spread()), kept for their room.
