@@ -346,18 +346,24 @@ void Simulation::adoption_phase(BlockFlows& flows) {
         changes[b].clear();
         update_voice_keys(world_.customers, joined[b], world_.voice_keys, changes[b]);
       }
+      // After the last sub-step's joins the block's statuses are final for the quarter: taken now, while
+      // its status bytes are in cache, for the issues phase and everything after.
+      if (substep + 1 == substeps) take_status(world_.customers, block_range(block, world_.customers.size()), statuses_[b]);
     });
     if (incremental()) timed(phase_seconds_.word_of_mouth, [&] { spread(changes); });
   }
+  statuses_taken_ = substeps > 0;
 }
 
 void Simulation::issues_phase(BlockFlows& flows) {
   std::vector<double> issue_rate;
   for (const Firm& firm : world_.firms) issue_rate.push_back(firm.quarter.issue_rate);
   const CustomerDraws draws = quarter_draws(StreamPurpose::issues);
+  const bool taken = statuses_taken_;  // by adoption's last sub-step, unless no firm was open to join
+  statuses_taken_ = false;
   for_each_block(world_, [&](Eigen::Index block) {
     const auto b = static_cast<std::size_t>(block);
-    take_status(world_.customers, block_range(block, world_.customers.size()), statuses_[b]);
+    if (!taken) take_status(world_.customers, block_range(block, world_.customers.size()), statuses_[b]);
     issues_of(world_.customers, statuses_[b].active, issue_rate, world_.segment_count(), draws, flows[b]);
   });
   // Support is staffed for the customers the firm has now; those it cannot serve stay unresolved.

@@ -87,7 +87,8 @@ class Simulation {
                      const QuarterBooks& books);
   void churn_phase(BlockFlows& flows);
   void adoption_phase(BlockFlows& flows);
-  // Takes each block's statuses (statuses_), then the issues of its active customers, then support staffing.
+  // Takes each block's statuses (statuses_) unless adoption's last sub-step has, then the issues of its
+  // active customers, then support staffing.
   void issues_phase(BlockFlows& flows);
   // Each active customer's quarter lived; when `census` is given, each block counted just after
   // (only when nothing will change the state before the books: no programme this quarter).
@@ -108,6 +109,7 @@ class Simulation {
   // then until the next quarter's churn, so churn, the first voice refresh and the prospect lists use
   // them too.
   std::vector<BlockStatus> statuses_;
+  bool statuses_taken_ = false;  // by this quarter's adoption phase, for the issues phase
   // Each block's prospects listed with their adoption draws, kept so that their room is reused.
   std::vector<ProspectDraws> prospects_;
   bool spread_atomically_ = false;  // spread_atomically(), worked out once

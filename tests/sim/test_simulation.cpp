@@ -161,6 +161,42 @@ TEST_CASE("the census recorded is the census of the state the quarter leaves", "
   }
 }
 
+TEST_CASE("a market whose only firm has closed keeps its customers counted, whichever the word-of-mouth kernel", "[simulation][census]") {
+  // With no firm open there is no adoption phase to take the quarter's statuses: the issues phase
+  // must, or the census counts the departed as customers.
+  Scenario scenario = small_market();
+  scenario.network.kind = NetworkKind::watts_strogatz;
+  scenario.firm.initial_active_share = 0.3;
+  scenario.firm.initial_cash = 1000.0;
+  scenario.firm.fixed_cost = 1.0e6;  // bankrupt at the end of the first quarter
+  scenario.investor.kind = InvestorKind::none;
+  const Market market = build_market(scenario);
+  std::vector<Trajectory> trajectories;
+  for (const WordOfMouthKernel kernel : {WordOfMouthKernel::incremental, WordOfMouthKernel::gather}) {
+    Scenario run = scenario;
+    run.simulation.kernel = kernel;
+    Simulation simulation(run, market, 0, 2);
+    const auto population = static_cast<double>(run.market.population);
+    for (int quarter = 1; quarter <= 4; ++quarter) {
+      simulation.step();
+      const Trajectory& t = simulation.trajectory();
+      INFO("quarter " << quarter);
+      CHECK(t.firm(FirmSeries::customers_active, quarter, 0) + t.market(MarketSeries::prospects, quarter) +
+                t.market(MarketSeries::lapsed, quarter) ==
+            population);
+      std::int64_t active = 0;
+      for (Eigen::Index i = 0; i < simulation.world().customers.size(); ++i) {
+        active += simulation.world().customers.status[i] == customer_status::active ? 1 : 0;
+      }
+      CHECK(t.firm(FirmSeries::customers_active, quarter, 0) == static_cast<double>(active));
+    }
+    CHECK(simulation.trajectory().firm(FirmSeries::bankrupt, 1, 0) == 1.0);
+    CHECK(simulation.trajectory().firm(FirmSeries::customers_active, 4, 0) == 0.0);
+    trajectories.push_back(simulation.take_trajectory());
+  }
+  CHECK(same_bits(trajectories[0], trajectories[1]));
+}
+
 TEST_CASE("quarter 0 is the initial state: no flows, initial cash", "[simulation]") {
   const Scenario scenario = small_market();
   const Market market = build_market(scenario);
