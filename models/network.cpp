@@ -450,8 +450,8 @@ namespace {
 // A Watts-Strogatz ring as small_world_iterator draws it, kept compactly: edge (a, a + j mod n) of every
 // vertex a and j = 1..half is there unless it was rewired; the rewired ones (one in ten at the usual
 // rewiring) are listed with where they went, by a, as drawn. A rewired edge lands outside its source's
-// window of half either side, so no rewired edge is a ring edge and none is a self-loop; only two
-// rewired edges can be the same edge (a to b twice, or a to b and b to a).
+// window of half either side, so no rewired edge is a ring edge and none is a self-loop; only rewired
+// edges can repeat one another (a to b more than once, b to a too), on small rings above all.
 struct RewiredRing {
   std::uint32_t vertices = 0;
   std::uint32_t half = 0;
@@ -492,12 +492,12 @@ RewiredRing draw_rewired_ring(std::uint32_t n, std::uint32_t half, double rewiri
   return ring;
 }
 
-// The rewired edges landing on a thread's vertices [first, first + count), grouped by where they
-// landed: entry k of `sources` came from `sources[k]` to a vertex of bucket `bucket_of(target)`, the
-// buckets in vertex order and each bucket's entries in target order.
+// The rewired edges landing on a thread's vertices [first, first + count), as {target, source}, in
+// buckets of 256 vertices (bucket b's from bucket_starts[b]), the buckets in vertex order and each
+// bucket's entries in target order.
 struct LandedEdges {
   static constexpr unsigned kBucketShift = 8;  // 256 vertices a bucket
-  std::vector<std::uint32_t> bucket_starts;
+  std::vector<std::uint64_t> bucket_starts;
   std::vector<Edge> landed;  // {target, source}
 };
 
@@ -510,7 +510,7 @@ LandedEdges landed_on(const RewiredRing& ring, std::uint32_t first, std::uint32_
   }
   std::partial_sum(result.bucket_starts.begin(), result.bucket_starts.end(), result.bucket_starts.begin());
   result.landed.resize(result.bucket_starts.back());
-  std::vector<std::uint32_t> cursor(result.bucket_starts.begin(), result.bucket_starts.end() - 1);
+  std::vector<std::uint64_t> cursor(result.bucket_starts.begin(), result.bucket_starts.end() - 1);
   for (const Edge& e : ring.rewired) {
     if (e.b - first < count) result.landed[cursor[(e.b - first) >> LandedEdges::kBucketShift]++] = {e.b, e.a};
   }

@@ -317,8 +317,9 @@ void Simulation::adoption_phase(BlockFlows& flows) {
   for (const Firm& firm : world_.firms) hazards.push_back(firm.quarter.adoption);
   const AdoptionChoice choice{shares, hazards, terms, firms, segments};
   // What prospects hear is refreshed every sub-step: new adopters start talking at once. Kept
-  // incrementally, only the new adopters' voices change after the first sub-step, and the last
-  // sub-step's are spread too, so that the voices are current for perception.
+  // incrementally, churn has spread what changed before the first sub-step, only the new adopters'
+  // voices change after it, and the last sub-step's are spread too, so that the voices are current for
+  // perception.
   const CustomerDraws draws = quarter_draws(StreamPurpose::adoption);
   std::vector<std::vector<std::uint32_t>>& joined = joined_;
   joined.resize(static_cast<std::size_t>(world_.blocks()));
@@ -540,7 +541,7 @@ void Simulation::step() {
   clock.lap(phase_seconds_.churn);
   adoption_phase(block_flows);
   clock.lap(phase_seconds_.adoption);
-  issues_phase(block_flows);  // takes the statuses, final for the quarter
+  issues_phase(block_flows);  // the statuses, final for the quarter, taken by now
   clock.lap(phase_seconds_.issues);
   const bool counted_with_perception = !programmes_run();
   perception_phase(block_flows, counted_with_perception ? &block_census_ : nullptr);

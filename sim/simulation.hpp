@@ -23,11 +23,14 @@ struct PhaseSeconds {
   double planning = 0;        // the firms plan; the quarter's tallies are set up
   double churn = 0;           // life events, churn and switching; the voice keys they change
   double word_of_mouth = 0;   // voices gathered, or their changes spread to neighbours' totals
-  double adoption = 0;        // prospects listed, adoption decisions, joins and the joiners' voice keys
-  double issues = 0;          // statuses, issues met, support staffed
-  double perception = 0;      // the quarter lived: satisfaction, trust, expectation, wallet
+  double adoption = 0;        // prospects listed, adoption decisions, joins and the joiners' voice keys;
+                              // the statuses after the last sub-step
+  double issues = 0;          // issues met, support staffed (statuses too when no firm was open to join)
+  double perception = 0;      // the quarter lived: satisfaction, trust, expectation, wallet; the census
+                              // when no programme runs
   double interventions = 0;   // what-if programmes
-  double books = 0;           // census, numerical guard, books, investors, the recorded series
+  double books = 0;           // the census after programmes, numerical guard, books, investors, the
+                              // recorded series
 };
 
 class Simulation {
