@@ -77,7 +77,9 @@ Simulation::Simulation(const Scenario& scenario, const Market& market, std::uint
                   static_cast<std::int64_t>(world_.segment_count())),
       statuses_(static_cast<std::size_t>(world_.blocks())),
       prospects_(static_cast<std::size_t>(world_.blocks())),
-      spread_atomically_(incremental() && spread_atomically()) {
+      spread_atomically_(incremental() && spread_atomically()),
+      voice_changes_(static_cast<std::size_t>(world_.blocks())),
+      joined_(static_cast<std::size_t>(world_.blocks())) {
   check_finite(world_);
   take_statuses();
   record(take_census(&statuses_), std::vector<FirmTally>(cells()), std::vector<QuarterBooks>(world_.firms.size()));
@@ -148,7 +150,6 @@ void Simulation::churn_phase(BlockFlows& flows) {
   // stay silent, lapsed customers keep the word they left with, new customers were listened to as
   // they joined). Nothing changes a voice from here to the first adoption sub-step.
   std::vector<VoiceChanges>& changes = voice_changes_;
-  if (incremental()) changes.resize(static_cast<std::size_t>(world_.blocks()));
   for_each_block(world_, [&](Eigen::Index block) {
     const auto b = static_cast<std::size_t>(block);
     churn_active(world_.customers, statuses_[b].active, context, draws, flows[b]);
@@ -322,9 +323,7 @@ void Simulation::adoption_phase(BlockFlows& flows) {
   // perception.
   const CustomerDraws draws = quarter_draws(StreamPurpose::adoption);
   std::vector<std::vector<std::uint32_t>>& joined = joined_;
-  joined.resize(static_cast<std::size_t>(world_.blocks()));
   std::vector<VoiceChanges>& changes = voice_changes_;
-  changes.resize(static_cast<std::size_t>(world_.blocks()));
   std::vector<AdoptionMemo> memos(static_cast<std::size_t>(std::max(1, world_.threads)), AdoptionMemo(choice, dt));
   for (std::int64_t substep = 0; substep < substeps; ++substep) {
     // Kept incrementally, the voices are current: refreshed after churn, then after each sub-step.
