@@ -90,7 +90,7 @@ int run_step(const std::string& scenario_path, const std::vector<std::string>& s
       "\"peak_rss_after_market_bytes\": {:.0f}, \"peak_rss_after_steps_bytes\": {:.0f}, "
       "\"phase_seconds\": {{\"planning\": {:.6f}, \"churn\": {:.6f}, \"word_of_mouth\": {:.6f}, \"adoption\": {:.6f}, "
       "\"issues\": {:.6f}, \"perception\": {:.6f}, \"interventions\": {:.6f}, \"books\": {:.6f}}}}}\n",
-      scenario.market.population, scenario.simulation.quarters, threads, market.network.neighbours.size(),
+      scenario.market.population, scenario.simulation.quarters, threads, market.network.directed_edges(),
       market_seconds, world_seconds, step_seconds, write_seconds, updates / step_seconds, peak_rss_bytes(), rss_before,
       rss_after_market, rss_after_steps, phases.planning, phases.churn, phases.word_of_mouth, phases.adoption,
       phases.issues, phases.perception, phases.interventions, phases.books);

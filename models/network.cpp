@@ -4,6 +4,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/erdos_renyi_generator.hpp>
 #include <boost/graph/small_world_generator.hpp>
@@ -558,28 +559,125 @@ std::size_t ring_row(const RewiredRing& ring, std::uint32_t v, RewiredWalk& walk
   return static_cast<std::size_t>(std::unique(row.begin(), row.end()) - row.begin());
 }
 
-// The length ring_row gives, without the row: its ring edges counted, and only its rewired ones (none
-// of which is a ring edge) sorted, to count each pair once.
-std::size_t ring_degree(const RewiredRing& ring, std::uint32_t v, RewiredWalk& walk, std::vector<std::uint32_t>& rewired) {
-  const std::uint32_t n = ring.vertices;
-  std::size_t degree = 0;
-  for (std::uint32_t j = 1; j <= ring.half; ++j) {
-    degree += ring.was_rewired(v, j) ? 0 : 1;
-    degree += ring.was_rewired(v >= j ? v - j : v + n - j, j) ? 0 : 1;
-  }
+// Vertex v's rewired neighbours, leaving and landing, sorted and each once, into `rewired` (none of
+// them is a ring neighbour).
+void rewired_neighbours(std::uint32_t v, RewiredWalk& walk, std::vector<std::uint32_t>& rewired) {
   rewired.clear();
   walk.append(v, rewired);
   if (rewired.size() > 1) {
     std::sort(rewired.begin(), rewired.end());
-    return degree + static_cast<std::size_t>(std::unique(rewired.begin(), rewired.end()) - rewired.begin());
+    rewired.erase(std::unique(rewired.begin(), rewired.end()), rewired.end());
   }
+}
+
+// Whether ring edge (u, u + j mod n) of vertex v's window is still there, for the j-th neighbour on its
+// left (`left`) or right.
+bool ring_neighbour_kept(const RewiredRing& ring, std::uint32_t v, std::uint32_t j, bool left) {
+  if (!left) return !ring.was_rewired(v, j);
+  return !ring.was_rewired(v >= j ? v - j : v + ring.vertices - j, j);
+}
+
+// The length ring_row gives, without the row: its ring edges counted, and only its rewired ones (none
+// of which is a ring edge) sorted, to count each pair once.
+std::size_t ring_degree(const RewiredRing& ring, std::uint32_t v, RewiredWalk& walk, std::vector<std::uint32_t>& rewired) {
+  std::size_t degree = 0;
+  for (std::uint32_t j = 1; j <= ring.half; ++j) {
+    degree += ring_neighbour_kept(ring, v, j, false) ? 1 : 0;
+    degree += ring_neighbour_kept(ring, v, j, true) ? 1 : 0;
+  }
+  rewired_neighbours(v, walk, rewired);
   return degree + rewired.size();
+}
+
+// Each thread's share of a ring's vertices and the rewired edges landing on them: its walk over the
+// rewired edges leaving and landing on its vertices, in vertex order.
+struct RingShares {
+  const RewiredRing& ring;
+  int team;
+  std::vector<LandedEdges> landed;
+
+  RingShares(const RewiredRing& ring_, int team_) : ring(ring_), team(team_), landed(static_cast<std::size_t>(team_)) {}
+  [[nodiscard]] Share share(int thread) const { return team_share(ring.vertices, thread, team); }
+  void land(int thread) {
+    const Share of = share(thread);
+    landed[static_cast<std::size_t>(thread)] =
+        landed_on(ring, static_cast<std::uint32_t>(of.first), static_cast<std::uint32_t>(of.end - of.first));
+  }
+  [[nodiscard]] RewiredWalk walk(int thread) const {
+    const Edge* rewired = ring.rewired.data();
+    const LandedEdges& in = landed[static_cast<std::size_t>(thread)];
+    return RewiredWalk{std::lower_bound(rewired, rewired + ring.rewired.size(), static_cast<std::uint32_t>(share(thread).first),
+                                        [](const Edge& e, std::uint32_t v) { return e.a < v; }),
+                       rewired + ring.rewired.size(), in.landed.data(), in.landed.data() + in.landed.size()};
+  }
+};
+
+// Writes the outline of `ring` into network (whose records have room for every vertex) and its degree
+// bytes; false, leaving the network to be built with rows, if some vertex has more rewired neighbours
+// than a record counts or a degree its byte cannot hold.
+bool outline_ring(const RewiredRing& ring, SocialNetwork& network, int team) {
+  RingOutline& outline = network.outline;
+  outline.half = ring.half;
+  const std::size_t n = ring.vertices;
+  outline.records.resize(n);  // within the room mapped
+  network.degree_bytes.assign(n + 3, 0);
+  RingShares shares(ring, team);
+  std::vector<std::vector<std::uint32_t>> overflow(static_cast<std::size_t>(team));
+  std::vector<std::vector<std::uint32_t>> overflowing(static_cast<std::size_t>(team));  // vertices using it
+  std::vector<std::uint64_t> edges(static_cast<std::size_t>(team), 0);
+  std::atomic<bool> fits = true;
+#pragma omp parallel for num_threads(team) schedule(static)
+  for (int thread = 0; thread < team; ++thread) {
+    const auto t = static_cast<std::size_t>(thread);
+    shares.land(thread);
+    RewiredWalk walk = shares.walk(thread);
+    std::vector<std::uint32_t> rewired;
+    const Share share = shares.share(thread);
+    for (std::size_t v = share.first; v < share.end; ++v) {
+      const auto vertex = static_cast<std::uint32_t>(v);
+      std::uint32_t ring_bits = 0;
+      for (int b = 0; b < static_cast<int>(2 * ring.half); ++b) {
+        const std::int64_t step = outline.ring_step(b);
+        if (ring_neighbour_kept(ring, vertex, static_cast<std::uint32_t>(std::abs(step)), step < 0)) ring_bits |= 1U << b;
+      }
+      rewired_neighbours(vertex, walk, rewired);
+      const std::size_t degree = static_cast<std::size_t>(std::popcount(ring_bits)) + rewired.size();
+      if (rewired.size() > RingOutline::kMostRewired || degree >= SocialNetwork::kManyNeighbours) {
+        fits = false;
+        break;
+      }
+      RingOutline::Record& record = outline.records[v];
+      record.ring_and_count = ring_bits | static_cast<std::uint32_t>(rewired.size()) << 24;
+      record.rewired = {};
+      if (rewired.size() <= RingOutline::kInline) {
+        std::copy(rewired.begin(), rewired.end(), record.rewired.begin());
+      } else {
+        record.rewired = {rewired[0], rewired[1], static_cast<std::uint32_t>(overflow[t].size())};
+        overflow[t].insert(overflow[t].end(), rewired.begin() + 2, rewired.end());
+        overflowing[t].push_back(vertex);
+      }
+      network.degree_bytes[v] = static_cast<std::uint8_t>(degree);
+      edges[t] += degree;
+    }
+  }
+  if (!fits) {
+    network.outline = RingOutline{};
+    network.degree_bytes.clear();
+    return false;
+  }
+  for (std::size_t t = 0; t < overflow.size(); ++t) {
+    const auto base = static_cast<std::uint32_t>(outline.overflow.size());
+    for (const std::uint32_t v : overflowing[t]) outline.records[v].rewired[2] += base;
+    outline.overflow.insert(outline.overflow.end(), overflow[t].begin(), overflow[t].end());
+    outline.directed_edges += edges[t];
+  }
+  return true;
 }
 
 }  // namespace
 
 SocialNetwork watts_strogatz_network(std::int64_t n, std::int64_t k, double rewiring, boost::random::taus88& engine,
-                                     int threads) {
+                                     int threads, bool outline) {
   const std::int64_t half = k / 2;
   // The rings watts_strogatz_edges keeps unrewired (or cannot draw) and any beyond 32-bit ids.
   if (n < 2 || half < 1 || 2 * half + 1 >= n || n > std::numeric_limits<std::uint32_t>::max() / 2) {
@@ -588,11 +686,18 @@ SocialNetwork watts_strogatz_network(std::int64_t n, std::int64_t k, double rewi
   SocialNetwork network = network_without_rows(n);
   const auto vertices = static_cast<std::size_t>(n);
   const int team = std::max(1, threads);
+  const bool outlined = outline && half <= static_cast<std::int64_t>(RingOutline::kMaxHalf);
   std::vector<std::uint64_t>& offsets = network.offsets;
   // The ring is drawn on one thread (one stream); meanwhile a second maps and touches the pages of the
-  // offsets and of the rows, which rewiring does not make longer than 2 n half in all.
+  // outline's records, or of the offsets and of the rows, which rewiring does not make longer than
+  // 2 n half in all.
   RewiredRing ring;
   const auto room = [&] {
+    if (outlined) {
+      network.outline.records.reserve(vertices);
+      populate_and_touch_pages(network.outline.records.data(), vertices * sizeof(RingOutline::Record));
+      return;
+    }
     offsets.reserve(vertices + 1);
     network.neighbours.reserve(2 * vertices * static_cast<std::size_t>(half));
     populate_and_touch_pages(offsets.data(), offsets.capacity() * sizeof(std::uint64_t));
@@ -605,27 +710,18 @@ SocialNetwork watts_strogatz_network(std::int64_t n, std::int64_t k, double rewi
     }
     if (omp_get_thread_num() == omp_get_num_threads() - 1) room();
   }
+  if (outlined && outline_ring(ring, network, team)) return network;
   offsets.assign(vertices + 1, 0);
-  std::vector<LandedEdges> landed(static_cast<std::size_t>(team));
-  // The walk of thread `thread`'s share of the vertices over the rewired edges leaving and landing.
-  const auto rewired_walk = [&](std::size_t thread) {
-    const Share share = team_share(vertices, static_cast<int>(thread), team);
-    const Edge* rewired = ring.rewired.data();
-    const Edge* in = landed[thread].landed.data();
-    return RewiredWalk{std::lower_bound(rewired, rewired + ring.rewired.size(), static_cast<std::uint32_t>(share.first),
-                                        [](const Edge& e, std::uint32_t v) { return e.a < v; }),
-                       rewired + ring.rewired.size(), in, in + landed[thread].landed.size()};
-  };
+  RingShares shares(ring, team);
   // One share of the vertices per thread asked for, each taken whole by one of the threads there are.
   // Each counts its own vertices' rows, then (after the offsets are summed) fills them: the rows are
   // sorted and unique, so the network is network_from_edges' for any team.
 #pragma omp parallel for num_threads(team) schedule(static)
   for (int thread = 0; thread < team; ++thread) {
-    const Share share = team_share(vertices, thread, team);
-    landed[static_cast<std::size_t>(thread)] =
-        landed_on(ring, static_cast<std::uint32_t>(share.first), static_cast<std::uint32_t>(share.end - share.first));
-    RewiredWalk walk = rewired_walk(static_cast<std::size_t>(thread));
+    shares.land(thread);
+    RewiredWalk walk = shares.walk(thread);
     std::vector<std::uint32_t> rewired;
+    const Share share = shares.share(thread);
     for (std::size_t v = share.first; v < share.end; ++v) offsets[v + 1] = ring_degree(ring, static_cast<std::uint32_t>(v), walk, rewired);
   }
   std::partial_sum(offsets.begin(), offsets.end(), offsets.begin());
@@ -633,8 +729,8 @@ SocialNetwork watts_strogatz_network(std::int64_t n, std::int64_t k, double rewi
   std::uint32_t* neighbours = network.neighbours.data();
 #pragma omp parallel for num_threads(team) schedule(static)
   for (int thread = 0; thread < team; ++thread) {
-    const Share share = team_share(vertices, thread, team);
-    RewiredWalk walk = rewired_walk(static_cast<std::size_t>(thread));
+    const Share share = shares.share(thread);
+    RewiredWalk walk = shares.walk(thread);
     std::vector<std::uint32_t> row;
     row.reserve(4 * ring.half + 16);
     for (std::size_t v = share.first; v < share.end; ++v) {
@@ -644,6 +740,27 @@ SocialNetwork watts_strogatz_network(std::int64_t n, std::int64_t k, double rewi
   }
   keep_degree_bytes(network);
   return network;
+}
+
+void keep_rows(SocialNetwork& network, int threads) {
+  if (!network.outlined()) return;
+  const auto n = static_cast<std::size_t>(network.vertices);
+  const int team = std::max(1, threads);
+  std::vector<std::uint64_t>& offsets = network.offsets;
+  offsets.assign(n + 1, 0);
+  for (std::size_t v = 0; v < n; ++v) offsets[v + 1] = offsets[v] + static_cast<std::uint64_t>(network.degree(static_cast<std::int64_t>(v)));
+  reserve_populated(network.neighbours, offsets[n], team);
+  network.neighbours.resize(offsets[n]);
+  std::uint32_t* neighbours = network.neighbours.data();
+  // Each row sorted, as watts_strogatz_network writes it (its neighbours are distinct).
+#pragma omp parallel for num_threads(team) schedule(static)
+  for (std::size_t v = 0; v < n; ++v) {
+    std::uint32_t* row = neighbours + offsets[v];
+    std::uint32_t* end = row;
+    network.outline.visit_neighbours(static_cast<std::uint32_t>(v), network.vertices, [&end](std::uint32_t u) { *end++ = u; });
+    std::sort(row, end);
+  }
+  network.outline = RingOutline{};
 }
 
 std::vector<Edge> read_edge_list(const std::string& path, std::int64_t vertices) {
@@ -674,7 +791,7 @@ std::vector<Edge> read_edge_list(const std::string& path, std::int64_t vertices)
 }
 
 SocialNetwork generate_network(const NetworkParameters& parameters, std::int64_t vertices,
-                               std::vector<std::uint16_t>& block_of, int threads) {
+                               std::vector<std::uint16_t>& block_of, int threads, bool outline_allowed) {
   if (parameters.kind == NetworkKind::complete) {
     SocialNetwork network;
     network.vertices = vertices;
@@ -697,7 +814,8 @@ SocialNetwork generate_network(const NetworkParameters& parameters, std::int64_t
   }
   SocialNetwork network =
       parameters.kind == NetworkKind::watts_strogatz
-          ? watts_strogatz_network(vertices, std::min(parameters.mean_degree, vertices - 1), parameters.rewiring, engine, threads)
+          ? watts_strogatz_network(vertices, std::min(parameters.mean_degree, vertices - 1), parameters.rewiring, engine, threads,
+                                   outline_allowed && parameters.order == VertexOrder::as_generated)
           : network_from_edges(vertices, std::move(edges), threads);
   // Relabelling holds two networks and the ordering's arrays at once: the freed pages kept
   // (keep_freed_memory), holes too small for any of them, would only add to that peak, so they are
@@ -798,6 +916,11 @@ SocialNetwork relabel(const SocialNetwork& network, std::span<const std::uint32_
 
 NetworkStatistics measure_network(const SocialNetwork& network, std::span<const std::uint16_t> block_of,
                                   std::int64_t path_sources, std::uint64_t seed, int threads) {
+  if (network.outlined()) {  // the searches below read rows
+    SocialNetwork with_rows = network;
+    keep_rows(with_rows, threads);
+    return measure_network(with_rows, block_of, path_sources, seed, threads);
+  }
   NetworkStatistics stats;
   const std::int64_t n = network.vertices;
   stats.vertices = n;

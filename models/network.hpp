@@ -2,6 +2,8 @@
 // The social network word of mouth travels on. Generated once per ensemble from its own seed (the same
 // graph for every replicate), stored in compressed-sparse-row form, in the generator's vertex order or
 // relabelled (reverse Cuthill-McKee, breadth-first, random) when the scenario asks.
+#include <array>
+#include <bit>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -15,12 +17,72 @@
 
 namespace fulcrum {
 
+// A Watts-Strogatz ring in the generator's vertex order, kept as the ring it is rather than as rows:
+// for each vertex, which of its 2 half ring neighbours are still its neighbours (a bit each) and its
+// rewired neighbours (one on average at the usual rewiring), in a 16-byte record. Spreading a voice
+// change through rows read the row's offsets and the row (two or three lines at places of their own,
+// at 10^7 customers 480 MB of them, each a page walk away); through its record it reads one line, and
+// the ring neighbours' totals it adds to are beside its own. Only for networks whose totals are kept
+// (the gather reads rows); keep_rows builds the rows when something needs them.
+struct RingOutline {
+  static constexpr std::uint32_t kMaxHalf = 12;  // the ring bits fit a record's low 24 bits
+  static constexpr std::uint32_t kInline = 3;    // rewired neighbours held in the record itself
+  struct alignas(16) Record {
+    // Bit b < 2 half set: vertex v + ring_step(b) is a neighbour; the top 8 bits count the rewired ones.
+    std::uint32_t ring_and_count;
+    // The rewired neighbours, ascending: all of them when there are up to kInline, otherwise the first
+    // two and, in the last, where the others start in `overflow`.
+    std::array<std::uint32_t, kInline> rewired;
+  };
+  static constexpr std::uint32_t kRingMask = (1U << 24) - 1;
+  static constexpr std::uint32_t kMostRewired = 255;
+
+  std::uint32_t half = 0;
+  std::vector<Record, UninitialisedAllocator<Record>> records;
+  std::vector<std::uint32_t> overflow;
+  std::uint64_t directed_edges = 0;
+
+  // The ring neighbour bit b stands for: v - half .. v - 1 for b < half, then v + 1 .. v + half.
+  [[nodiscard]] std::int64_t ring_step(int b) const {
+    return b < static_cast<int>(half) ? b - static_cast<std::int64_t>(half) : b - static_cast<std::int64_t>(half) + 1;
+  }
+  [[nodiscard]] static std::uint32_t rewired_count(const Record& record) { return record.ring_and_count >> 24; }
+  [[nodiscard]] static std::int64_t degree(const Record& record) {
+    return std::popcount(record.ring_and_count & kRingMask) + rewired_count(record);
+  }
+  // Calls visit(u) for each neighbour u of v, the ring's first (in no particular order).
+  template <class Visit>
+  void visit_neighbours(std::uint32_t v, std::int64_t n, Visit&& visit) const {
+    const Record& record = records[v];
+    for (std::uint32_t ring = record.ring_and_count & kRingMask; ring != 0; ring &= ring - 1) {
+      std::int64_t u = static_cast<std::int64_t>(v) + ring_step(std::countr_zero(ring));
+      u += u < 0 ? n : (u >= n ? -n : 0);
+      visit(static_cast<std::uint32_t>(u));
+    }
+    visit_rewired(record, visit);
+  }
+  template <class Visit>
+  void visit_rewired(const Record& record, Visit&& visit) const {
+    const std::uint32_t count = rewired_count(record);
+    if (count <= kInline) {
+      for (std::uint32_t i = 0; i < count; ++i) visit(record.rewired[i]);
+      return;
+    }
+    visit(record.rewired[0]);
+    visit(record.rewired[1]);
+    const std::uint32_t* rest = overflow.data() + record.rewired[2];
+    for (std::uint32_t i = 0; i + 2 < count; ++i) visit(rest[i]);
+  }
+};
+
 struct SocialNetwork {
   bool mean_field = true;       // complete graph: everyone hears everyone; no edges stored
   std::int64_t vertices = 0;
-  std::vector<std::uint64_t> offsets;     // CSR row starts, vertices + 1 of them
+  std::vector<std::uint64_t> offsets;     // CSR row starts, vertices + 1 of them (none with an outline)
   // CSR column indices, each undirected edge stored both ways.
   std::vector<std::uint32_t, UninitialisedAllocator<std::uint32_t>> neighbours;
+  // Instead of the rows, for a Watts-Strogatz market whose rows nothing needs (see RingOutline).
+  RingOutline outline;
   // Each vertex's degree in a byte, kManyNeighbours standing for that many or more (read from the
   // offsets then). What a listed prospect or an active customer hears is its neighbours' total over its
   // degree, and a byte a customer stays in cache (1 MB at 10^6 customers) where the offsets (8 MB) do
@@ -29,8 +91,21 @@ struct SocialNetwork {
   std::vector<std::uint8_t> degree_bytes;
   static constexpr std::uint8_t kManyNeighbours = 255;
 
+  [[nodiscard]] bool outlined() const { return !outline.records.empty(); }
   [[nodiscard]] std::int64_t degree(std::int64_t vertex) const {
-    return mean_field ? vertices - 1 : static_cast<std::int64_t>(offsets[vertex + 1] - offsets[vertex]);
+    if (mean_field) return vertices - 1;
+    if (outlined()) return RingOutline::degree(outline.records[static_cast<std::size_t>(vertex)]);
+    return static_cast<std::int64_t>(offsets[vertex + 1] - offsets[vertex]);
+  }
+  // Calls visit(u) for each neighbour u of `vertex`: in row order, or in no particular order when
+  // outlined (for what does not depend on the order).
+  template <class Visit>
+  void visit_neighbours(std::int64_t vertex, Visit&& visit) const {
+    if (outlined()) {
+      outline.visit_neighbours(static_cast<std::uint32_t>(vertex), vertices, visit);
+      return;
+    }
+    for (const std::uint32_t u : neighbours_of(vertex)) visit(u);
   }
   [[nodiscard]] std::span<const std::uint32_t> neighbours_of(std::int64_t vertex) const {
     return {neighbours.data() + offsets[vertex], neighbours.data() + offsets[vertex + 1]};
@@ -39,7 +114,7 @@ struct SocialNetwork {
   // the lists in order but skips those it has no use for, which hides the stream from the hardware
   // prefetcher: a pass calls this a fixed distance ahead of where it reads.
   void prefetch_neighbours(std::int64_t vertex) const {
-    if (mean_field || vertex >= vertices) return;
+    if (mean_field || outlined() || vertex >= vertices) return;
     const auto v = static_cast<std::size_t>(vertex);
     prefetch_row(neighbours.data() + offsets[v], neighbours.data() + offsets[v + 1]);
   }
@@ -52,8 +127,8 @@ struct SocialNetwork {
   static constexpr std::int64_t kPrefetchDistance = 32;
 
   [[nodiscard]] std::uint64_t directed_edges() const {
-    return mean_field ? static_cast<std::uint64_t>(vertices) * static_cast<std::uint64_t>(vertices - 1)
-                      : neighbours.size();
+    if (mean_field) return static_cast<std::uint64_t>(vertices) * static_cast<std::uint64_t>(vertices - 1);
+    return outlined() ? outline.directed_edges : neighbours.size();
   }
 };
 
@@ -82,13 +157,21 @@ SocialNetwork network_from_edges(std::int64_t vertices, std::vector<Edge> edges,
 // engine drawing the same numbers, built from the ring and the edges rewired alone: every edge listed
 // (400 MB at 10^7 customers of degree 10) cost more in first touches of its pages and in the build's
 // reads of it than drawing the ring. Rings too small to rewire go the generic way.
+// With `outline`, the same network as a RingOutline without rows, where the ring allows (half at most
+// RingOutline::kMaxHalf, no vertex of 255 neighbours or more): the same neighbours and degree bytes.
 SocialNetwork watts_strogatz_network(std::int64_t n, std::int64_t k, double rewiring, boost::random::taus88& engine,
-                                     int threads = 1);
+                                     int threads = 1, bool outline = false);
+
+// Builds the rows (and offsets) of an outlined network and drops its outline: the very rows
+// watts_strogatz_network would have built. Nothing for a network with rows.
+void keep_rows(SocialNetwork& network, int threads = 1);
 
 // The network of a scenario's market. `block_of` gives each vertex's block (its segment) for the
 // stochastic block model; it is relabelled along with the vertices when a locality order is applied.
+// With `outline_allowed`, a Watts-Strogatz network in the generator's order comes as a RingOutline
+// (for a market whose word of mouth keeps totals: see keep_rows).
 SocialNetwork generate_network(const NetworkParameters& parameters, std::int64_t vertices,
-                               std::vector<std::uint16_t>& block_of, int threads = 1);
+                               std::vector<std::uint16_t>& block_of, int threads = 1, bool outline_allowed = false);
 
 // A vertex order, order[new_label] = old_label: locality-improving, or a random permutation drawn with
 // `seed` (VertexOrder::random); empty for as_generated.

@@ -77,6 +77,11 @@ Audience make_audience(const std::array<float, kVoiceKeys>& voices, std::int64_t
 }
 
 std::int64_t max_degree(const SocialNetwork& network) {
+  if (!network.mean_field && !network.degree_bytes.empty()) {  // 10 MB to read at 10^7 customers, not 80 or 160
+    const std::uint8_t largest_byte =
+        *std::max_element(network.degree_bytes.begin(), network.degree_bytes.begin() + network.vertices);
+    if (largest_byte < SocialNetwork::kManyNeighbours) return largest_byte;
+  }
   std::int64_t largest = 0;
   for (std::int64_t v = 0; !network.mean_field && v < network.vertices; ++v) largest = std::max(largest, network.degree(v));
   return largest;
@@ -156,6 +161,15 @@ void zero_in_parallel(std::vector<Total, Allocator>& totals, std::size_t count, 
 
 }  // namespace
 
+double outline_neighbour_mean(const Hearing& hearing, std::int64_t customer) {
+  const SocialNetwork& network = hearing.network;
+  std::array<std::uint32_t, SocialNetwork::kManyNeighbours> row{};  // an outline's degrees are below 255
+  std::size_t length = 0;
+  network.visit_neighbours(customer, [&](std::uint32_t neighbour) { row[length++] = neighbour; });
+  std::sort(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(length));
+  return gathered_mean(hearing, row.data(), row.data() + length);
+}
+
 void NeighbourTotals::keep(const SocialNetwork& network, const Audiences& audiences, bool wide_anyway, int threads) {
   constexpr std::int64_t kNarrowLimit = std::numeric_limits<std::int32_t>::max();
   const bool fits = audiences.prospects.largest_total <= kNarrowLimit && audiences.customers.largest_total <= kNarrowLimit;
@@ -196,47 +210,90 @@ inline void add_atomically(Total& total, std::int64_t difference) {
 // atomic instructions.
 enum class Adding { in_place, with_outbox, atomically };
 
+// How a spread finds a changed customer's neighbours, and asks for what it will read ahead of use, in
+// three stages each found by the one before: through the CSR rows (the row's offsets, then the row,
+// then the neighbours' totals)...
+struct ThroughRows {
+  const std::uint64_t* offsets;
+  const std::uint32_t* neighbours;
+
+  explicit ThroughRows(const SocialNetwork& network) : offsets(network.offsets.data()), neighbours(network.neighbours.data()) {}
+  [[nodiscard]] std::span<const std::uint32_t> row(std::uint32_t vertex) const {
+    return {neighbours + offsets[vertex], neighbours + offsets[vertex + 1]};
+  }
+  void ask_first(std::uint32_t vertex) const { prefetch(offsets + vertex); }
+  template <class Total>
+  void ask_second(std::uint32_t vertex, const Total* /*totals*/) const {
+    const std::span<const std::uint32_t> r = row(vertex);
+    SocialNetwork::prefetch_row(r.data(), r.data() + r.size());
+  }
+  template <class Total>
+  void ask_third(std::uint32_t vertex, const Total* totals) const {
+    for (const std::uint32_t neighbour : row(vertex)) prefetch(totals + 2 * static_cast<std::size_t>(neighbour));
+  }
+  template <class Visit>
+  void visit(std::uint32_t vertex, Visit&& visit_neighbour) const {
+    for (const std::uint32_t neighbour : row(vertex)) visit_neighbour(neighbour);
+  }
+};
+
+// ... or through a RingOutline (the record, then the totals of the ring around the customer, whose
+// addresses need no load, then those of its rewired neighbours).
+struct ThroughOutline {
+  const RingOutline& outline;
+  std::int64_t vertices;
+
+  explicit ThroughOutline(const SocialNetwork& network) : outline(network.outline), vertices(network.vertices) {}
+  void ask_first(std::uint32_t vertex) const { prefetch(outline.records.data() + vertex); }
+  template <class Total>
+  void ask_second(std::uint32_t vertex, const Total* totals) const {
+    const std::int64_t half = outline.half;
+    const auto* first = reinterpret_cast<const char*>(totals + 2 * std::max<std::int64_t>(0, vertex - half));
+    const auto* last = reinterpret_cast<const char*>(totals + 2 * std::min(vertices - 1, vertex + half) + 1);
+    for (const char* line = first; line < last; line += 64) prefetch(line);
+    prefetch(last);
+  }
+  template <class Total>
+  void ask_third(std::uint32_t vertex, const Total* totals) const {
+    const RingOutline::Record& record = outline.records[vertex];
+    const std::uint32_t count = RingOutline::rewired_count(record);
+    const std::uint32_t inline_count = count <= RingOutline::kInline ? count : RingOutline::kInline - 1;
+    for (std::uint32_t i = 0; i < inline_count; ++i) prefetch(totals + 2 * static_cast<std::size_t>(record.rewired[i]));
+  }
+  template <class Visit>
+  void visit(std::uint32_t vertex, Visit&& visit_neighbour) const {
+    outline.visit_neighbours(vertex, vertices, visit_neighbour);
+  }
+};
+
 // One loop for each way of adding, with what it reads held in locals: written as one loop with the ways
 // as run-time flags, its registers ran short and every change reloaded the network's fields from the
 // stack and through the references (45 ns a change at 10^6 customers on one thread, against 27).
-template <Adding kAdding, class Total>
-void spread_into(const SocialNetwork& network, const Audiences& audiences, std::span<const VoiceChange> changes,
+template <Adding kAdding, class Through, class Total>
+void spread_into(const Through& through, const Audiences& audiences, std::span<const VoiceChange> changes,
                  CustomerRange owned, std::vector<VoiceAddition>* elsewhere, Total* totals) {
   // Each change's neighbours are read and written at addresses the previous changes do not predict:
-  // the cache misses of the changes ahead are started now so that they overlap, in three stages (the
-  // row's offsets, then the row, then the neighbours' totals, each found by the stage before).
-  constexpr std::size_t kOffsetsAhead = 24;
-  constexpr std::size_t kRowsAhead = 16;
-  constexpr std::size_t kTotalsAhead = 8;
-  const std::uint64_t* const offsets = network.offsets.data();
-  const std::uint32_t* const neighbours = network.neighbours.data();
-  const auto row_of = [offsets, neighbours](std::uint32_t vertex) {
-    return std::span<const std::uint32_t>(neighbours + offsets[vertex], neighbours + offsets[vertex + 1]);
-  };
+  // the cache misses of the changes ahead are started now so that they overlap.
+  constexpr std::size_t kFirstAhead = 24;
+  constexpr std::size_t kSecondAhead = 16;
+  constexpr std::size_t kThirdAhead = 8;
   const std::array<std::int32_t, kVoiceKeys> to_prospects_of = audiences.prospects.fixed;
   const std::array<std::int32_t, kVoiceKeys> to_customers_of = audiences.customers.fixed;
   const auto begin = static_cast<std::uint64_t>(owned.begin);
   const auto size = static_cast<std::uint64_t>(owned.end - owned.begin);
   const std::size_t count = changes.size();
   for (std::size_t k = 0; k < count; ++k) {
-    if (k + kOffsetsAhead < count) prefetch(offsets + changes[k + kOffsetsAhead].customer);
-    if (k + kRowsAhead < count) {
-      const std::span<const std::uint32_t> row = row_of(changes[k + kRowsAhead].customer);
-      SocialNetwork::prefetch_row(row.data(), row.data() + row.size());
-    }
-    if (k + kTotalsAhead < count) {
-      for (const std::uint32_t neighbour : row_of(changes[k + kTotalsAhead].customer)) {
-        prefetch(totals + 2 * static_cast<std::size_t>(neighbour));
-      }
-    }
+    if (k + kFirstAhead < count) through.ask_first(changes[k + kFirstAhead].customer);
+    if (k + kSecondAhead < count) through.ask_second(changes[k + kSecondAhead].customer, totals);
+    if (k + kThirdAhead < count) through.ask_third(changes[k + kThirdAhead].customer, totals);
     const VoiceChange change = changes[k];
     const std::int64_t to_prospects = voice_difference(to_prospects_of, change.before, change.after);
     const std::int64_t to_customers = voice_difference(to_customers_of, change.before, change.after);
-    for (const std::uint32_t neighbour : row_of(change.customer)) {
+    through.visit(change.customer, [&](const std::uint32_t neighbour) {
       if constexpr (kAdding == Adding::with_outbox) {
         if (neighbour - begin >= size) {  // unsigned: below begin wraps around too
           elsewhere->push_back({neighbour, change.before, change.after});
-          continue;
+          return;
         }
       }
       Total* heard = totals + 2 * static_cast<std::size_t>(neighbour);
@@ -247,19 +304,29 @@ void spread_into(const SocialNetwork& network, const Audiences& audiences, std::
         add_to(heard[NeighbourTotals::kProspects], to_prospects);
         add_to(heard[NeighbourTotals::kCustomers], to_customers);
       }
-    }
+    });
+  }
+}
+
+template <class Through, class Total>
+void spread_into(const Through& through, const Audiences& audiences, std::span<const VoiceChange> changes,
+                 CustomerRange owned, std::vector<VoiceAddition>* elsewhere, bool atomic, Total* totals) {
+  if (atomic) {
+    spread_into<Adding::atomically>(through, audiences, changes, owned, elsewhere, totals);
+  } else if (elsewhere != nullptr) {
+    spread_into<Adding::with_outbox>(through, audiences, changes, owned, elsewhere, totals);
+  } else {
+    spread_into<Adding::in_place>(through, audiences, changes, owned, elsewhere, totals);
   }
 }
 
 template <class Total>
 void spread_into(const SocialNetwork& network, const Audiences& audiences, std::span<const VoiceChange> changes,
                  CustomerRange owned, std::vector<VoiceAddition>* elsewhere, bool atomic, Total* totals) {
-  if (atomic) {
-    spread_into<Adding::atomically>(network, audiences, changes, owned, elsewhere, totals);
-  } else if (elsewhere != nullptr) {
-    spread_into<Adding::with_outbox>(network, audiences, changes, owned, elsewhere, totals);
+  if (network.outlined()) {
+    spread_into(ThroughOutline(network), audiences, changes, owned, elsewhere, atomic, totals);
   } else {
-    spread_into<Adding::in_place>(network, audiences, changes, owned, elsewhere, totals);
+    spread_into(ThroughRows(network), audiences, changes, owned, elsewhere, atomic, totals);
   }
 }
 

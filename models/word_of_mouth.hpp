@@ -199,6 +199,27 @@ struct Hearing {
   }
 };
 
+// What the neighbours [first, last) say, on average, added in that order.
+inline double gathered_mean(const Hearing& hearing, const std::uint32_t* first, const std::uint32_t* last) {
+  if (first == last) return 0.0;
+  const std::uint8_t* keys = hearing.voice_keys.data();
+  const auto count = static_cast<double>(last - first);
+  if (hearing.audience.exact) {
+    const std::int32_t* fixed = hearing.audience.fixed.data();
+    std::int64_t sum = 0;
+    for (const std::uint32_t* e = first; e != last; ++e) sum += fixed[keys[*e]];
+    return static_cast<double>(sum) * hearing.audience.unit / count;
+  }
+  const float* voice = hearing.audience.voice.data();
+  double sum = 0.0;
+  for (const std::uint32_t* e = first; e != last; ++e) sum += voice[keys[*e]];
+  return sum / count;
+}
+
+// neighbour_mean's gather over a network kept as a ring outline (a market built for kept totals, heard
+// by a scenario that gathers): the neighbours in row order, so the same double.
+double outline_neighbour_mean(const Hearing& hearing, std::int64_t customer);
+
 // Mean of what the customer's neighbours say; on the complete graph, the mean over the whole market,
 // `market_total / vertices` (the Bass adopted fraction when voices are exposures). Inline: it is the
 // innermost loop of every sub-step. The float path adds in double in neighbour order: that order is
@@ -216,21 +237,9 @@ inline double neighbour_mean(const Hearing& hearing, std::int64_t customer) {
     const std::int64_t total = kept.narrow != nullptr ? std::int64_t{kept.narrow[2 * c]} : kept.wide[2 * c];
     return static_cast<double>(total) * hearing.audience.unit / static_cast<double>(degree);
   }
-  const std::uint64_t begin = network.offsets[c];
-  const std::uint64_t end = network.offsets[c + 1];
-  if (begin == end) return 0.0;
-  const std::uint32_t* neighbours = network.neighbours.data();
-  const std::uint8_t* keys = hearing.voice_keys.data();
-  if (hearing.audience.exact) {
-    const std::int32_t* fixed = hearing.audience.fixed.data();
-    std::int64_t sum = 0;
-    for (std::uint64_t e = begin; e < end; ++e) sum += fixed[keys[neighbours[e]]];
-    return static_cast<double>(sum) * hearing.audience.unit / static_cast<double>(end - begin);
-  }
-  const float* voice = hearing.audience.voice.data();
-  double sum = 0.0;
-  for (std::uint64_t e = begin; e < end; ++e) sum += voice[keys[neighbours[e]]];
-  return sum / static_cast<double>(end - begin);
+  if (network.outlined()) return outline_neighbour_mean(hearing, customer);
+  const std::uint32_t* row = network.neighbours.data();
+  return gathered_mean(hearing, row + network.offsets[c], row + network.offsets[c + 1]);
 }
 
 }  // namespace fulcrum

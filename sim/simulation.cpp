@@ -216,7 +216,7 @@ double crossing_share(const SocialNetwork& network, int threads) {
     const std::int64_t stride = std::max(kSampleRun, (owned.end - owned.begin) / kRunsPerThread);
     for (Eigen::Index run = owned.begin; run < owned.end; run += stride) {
       for (Eigen::Index v = run; v < std::min(run + kSampleRun, owned.end); ++v) {
-        for (const std::uint32_t neighbour : network.neighbours_of(v)) crossing += neighbour - begin >= size ? 1 : 0;
+        network.visit_neighbours(v, [&](std::uint32_t neighbour) { crossing += neighbour - begin >= size ? 1 : 0; });
         edges += static_cast<std::uint64_t>(network.degree(v));
       }
     }
@@ -228,7 +228,7 @@ bool Simulation::spread_atomically() const {
   // Both ways give the same totals; this is only which is cheaper here.
   const SocialNetwork& network = world_.market->network;
   const int threads = std::max(1, world_.threads);
-  if (threads == 1 || network.mean_field || network.neighbours.empty()) return false;
+  if (threads == 1 || network.mean_field || network.directed_edges() == 0) return false;
   if (!spreading_atomically_is_cheaper(1.0, network.vertices)) return false;  // however many edges cross
   return spreading_atomically_is_cheaper(crossing_share(network, threads), network.vertices);
 }

@@ -45,13 +45,23 @@ std::vector<std::uint16_t> assign_segments(const std::vector<Segment>& segments,
   return segment_of;
 }
 
+bool keeps_neighbour_totals(const Scenario& scenario, const Audiences& audiences) {
+  return scenario.simulation.kernel == WordOfMouthKernel::incremental && audiences.prospects.exact && audiences.customers.exact;
+}
+
 Market build_market(const Scenario& scenario, int threads) {
   Market market;
   market.firm_scenarios = firm_scenarios(scenario);
   market.segments = resolve_segments(scenario);
   market.segment_of = assign_segments(market.segments, scenario.market.population,
                                       static_cast<std::uint64_t>(scenario.network.seed));
-  market.network = generate_network(scenario.network, scenario.market.population, market.segment_of, threads);
+  // Kept totals never read the rows: a Watts-Strogatz market may then come as a ring outline, which a
+  // market whose word of mouth gathers (or cannot be kept exactly) turns into rows at once.
+  market.network = generate_network(scenario.network, scenario.market.population, market.segment_of, threads,
+                                    scenario.simulation.kernel == WordOfMouthKernel::incremental);
+  if (market.network.outlined() && !keeps_neighbour_totals(scenario, make_audiences(scenario.word_of_mouth, market.network))) {
+    keep_rows(market.network, threads);
+  }
   return market;
 }
 
@@ -111,8 +121,7 @@ World make_world(const Scenario& scenario, const Market& market, std::uint64_t r
               CustomerState(scenario.market.population, CustomerState::Unwritten{}), {},
               std::vector<std::uint8_t>(population, voice_key(customer_status::prospect, 0.0f)),
               make_audiences(scenario.word_of_mouth, market.network), {}};
-  if (scenario.simulation.kernel == WordOfMouthKernel::incremental && world.audiences.prospects.exact &&
-      world.audiences.customers.exact) {
+  if (keeps_neighbour_totals(scenario, world.audiences)) {
     world.neighbour_totals.keep(market.network, world.audiences, false, threads);
   }
   for (const Scenario& firm_scenario : market.firm_scenarios) world.firms.push_back(make_firm(firm_scenario));

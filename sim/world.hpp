@@ -25,7 +25,12 @@ struct Market {
 };
 
 // The market of `scenario`, its network built by `threads` (the same network whatever their number).
+// Its network may have no rows (a ring outline) when the scenario's worlds keep neighbour totals.
 Market build_market(const Scenario& scenario, int threads = 1);
+
+// Whether a world of `scenario` keeps what each customer's neighbours say in totals (the incremental
+// kernel, over exact audiences) rather than gathering it over the network's rows.
+bool keeps_neighbour_totals(const Scenario& scenario, const Audiences& audiences);
 
 // Exactly round(share * population) customers per segment (largest remainders), in random order.
 std::vector<std::uint16_t> assign_segments(const std::vector<Segment>& segments, std::int64_t population,

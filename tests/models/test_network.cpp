@@ -195,6 +195,68 @@ TEST_CASE("a Watts-Strogatz network built from its rewired edges alone is the on
   }
 }
 
+TEST_CASE("a Watts-Strogatz ring outline has the rows' neighbours, degrees and degree bytes", "[network]") {
+  // Rings as above, and halves up to the outline's limit (12) and past it (13: rows instead); heavy
+  // rewiring gives vertices more rewired neighbours than a record holds (its overflow).
+  bool overflowed = false;
+  bool inline_only = false;
+  for (const auto& [n, k, rewiring] : {std::tuple{6, 4, 1.0}, std::tuple{8, 5, 1.0}, std::tuple{40, 6, 0.3},
+                                       std::tuple{257, 10, 0.1}, std::tuple{1000, 10, 0.0}, std::tuple{1000, 2, 0.9},
+                                       std::tuple{5000, 24, 1.0}, std::tuple{5000, 25, 0.5}, std::tuple{5000, 26, 0.5},
+                                       std::tuple{30000, 10, 0.1}, std::tuple{5, 4, 0.5}, std::tuple{100, 1, 0.5}}) {
+    for (const int threads : {1, 2, 3}) {
+      CAPTURE(n, k, rewiring, threads);
+      boost::random::taus88 engine(11), same(11);
+      SocialNetwork outlined = watts_strogatz_network(n, k, rewiring, engine, threads, true);
+      const SocialNetwork rows = watts_strogatz_network(n, k, rewiring, same, threads);
+      CHECK(engine() == same());
+      const bool can_outline = k / 2 <= static_cast<int>(RingOutline::kMaxHalf) && 2 * (k / 2) + 1 < n && k >= 2;
+      REQUIRE(outlined.outlined() == can_outline);
+      CHECK(outlined.directed_edges() == rows.directed_edges());
+      CHECK(outlined.degree_bytes == rows.degree_bytes);
+      for (std::int64_t v = 0; v < n; ++v) {
+        std::vector<std::uint32_t> heard;
+        outlined.visit_neighbours(v, [&](std::uint32_t u) { heard.push_back(u); });
+        std::sort(heard.begin(), heard.end());
+        const auto row = rows.neighbours_of(v);
+        REQUIRE(std::equal(heard.begin(), heard.end(), row.begin(), row.end()));
+        CHECK(outlined.degree(v) == rows.degree(v));
+        if (outlined.outlined()) {
+          const std::uint32_t count = RingOutline::rewired_count(outlined.outline.records[static_cast<std::size_t>(v)]);
+          overflowed = overflowed || count > RingOutline::kInline;
+          inline_only = inline_only || (count > 0 && count <= RingOutline::kInline);
+        }
+      }
+      keep_rows(outlined, threads);  // the very rows built without the outline
+      CHECK_FALSE(outlined.outlined());
+      CHECK(outlined.offsets == rows.offsets);
+      CHECK(std::equal(outlined.neighbours.begin(), outlined.neighbours.end(), rows.neighbours.begin(), rows.neighbours.end()));
+      CHECK(outlined.degree_bytes == rows.degree_bytes);
+    }
+  }
+  CHECK(overflowed);
+  CHECK(inline_only);
+}
+
+TEST_CASE("an outlined market is measured as its rows are", "[network]") {
+  const std::int64_t n = 5000;
+  std::vector<std::uint16_t> blocks(static_cast<std::size_t>(n), 0);
+  const SocialNetwork outlined = generate_network(network_of(NetworkKind::watts_strogatz, 10, 0.2), n, blocks, 2, true);
+  const SocialNetwork rows = generate_network(network_of(NetworkKind::watts_strogatz, 10, 0.2), n, blocks, 2);
+  REQUIRE(outlined.outlined());
+  REQUIRE_FALSE(rows.outlined());
+  const NetworkStatistics a = measure_network(outlined, kNoBlocks, 40, 3, 2);
+  const NetworkStatistics b = measure_network(rows, kNoBlocks, 40, 3, 2);
+  CHECK(a.edges == b.edges);
+  CHECK(a.degree_histogram == b.degree_histogram);
+  CHECK(a.clustering == b.clustering);
+  CHECK(a.mean_path_length == b.mean_path_length);
+  // A vertex order other than the generator's relabels rows: no outline then.
+  NetworkParameters ordered = network_of(NetworkKind::watts_strogatz, 10, 0.2);
+  ordered.order = VertexOrder::random;
+  CHECK_FALSE(generate_network(ordered, n, blocks, 2, true).outlined());
+}
+
 TEST_CASE("network statistics are the same however many threads measure them", "[network]") {
   const std::int64_t n = 20000;  // five runs of vertices for the clustering sums
   for (const NetworkKind kind : {NetworkKind::watts_strogatz, NetworkKind::barabasi_albert}) {

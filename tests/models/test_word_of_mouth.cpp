@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include "models/word_of_mouth.hpp"
+
+#include <boost/random/taus88.hpp>
 #include <bit>
 #include <cmath>
 #include <limits>
@@ -137,13 +139,19 @@ TEST_CASE("integer word of mouth sums to the same double as the floats, bit for 
 TEST_CASE("voice changes spread by owners with outboxes give the totals one spread gives", "[word_of_mouth]") {
   // Threads own ranges of customers and leave what they add to others' customers in outboxes: any split,
   // ranges empty or not, must give every total a single spread gives, and every change's neighbours
-  // exactly its difference (checked against summing the keys afresh).
+  // exactly its difference (checked against summing the keys afresh). One trial in three is a
+  // Watts-Strogatz ring kept as an outline (no rows), which must give what its rows give.
   boost::random::mt19937 engine(8);
   for (int trial = 0; trial < 30; ++trial) {
     const std::int64_t n = 500;
+    const bool ring = trial % 3 == 2;
     std::vector<Edge> edges;
     for (int e = 0; e < 2500; ++e) edges.push_back({static_cast<std::uint32_t>(engine() % n), static_cast<std::uint32_t>(engine() % n)});
-    const SocialNetwork network = network_from_edges(n, edges);
+    boost::random::taus88 ring_engine(static_cast<std::uint32_t>(trial) + 1), same_ring(static_cast<std::uint32_t>(trial) + 1);
+    const double rewiring = trial % 2 == 0 ? 0.2 : 1.0;
+    const SocialNetwork rows = ring ? watts_strogatz_network(n, 8 + trial % 3, rewiring, ring_engine) : network_from_edges(n, edges);
+    const SocialNetwork network = ring ? watts_strogatz_network(n, 8 + trial % 3, rewiring, same_ring, 1, true) : rows;
+    REQUIRE(network.outlined() == ring);
     const Audiences audiences = make_audiences(default_scenario().word_of_mouth, network);
     REQUIRE(audiences.prospects.exact);
     REQUIRE(audiences.customers.exact);
@@ -187,9 +195,16 @@ TEST_CASE("voice changes spread by owners with outboxes give the totals one spre
     spread_voice_changes(network, audiences, changes, {0, 0}, nullptr, atomically, true);
     REQUIRE(atomically.narrow == one.narrow);
     REQUIRE(atomically.wide == one.wide);
+    if (ring) {  // through the rows, the same totals
+      NeighbourTotals through_rows;
+      start(through_rows);
+      spread_voice_changes(rows, audiences, changes, {0, n}, nullptr, through_rows);
+      REQUIRE(through_rows.narrow == one.narrow);
+      REQUIRE(through_rows.wide == one.wide);
+    }
     for (std::int64_t v = 0; v < n; ++v) {
       std::int64_t to_customers = 0;
-      for (const std::uint32_t neighbour : network.neighbours_of(v)) to_customers += audiences.customers.fixed[keys[neighbour]];
+      for (const std::uint32_t neighbour : rows.neighbours_of(v)) to_customers += audiences.customers.fixed[keys[neighbour]];
       REQUIRE(one.total(static_cast<std::size_t>(v), NeighbourTotals::kCustomers) == to_customers);
     }
     // What each customer hears, read from the kept totals (over the degree byte, or the offsets' degree
@@ -198,8 +213,15 @@ TEST_CASE("voice changes spread by owners with outboxes give the totals one spre
       const Audience& heard_as = audience == NeighbourTotals::kProspects ? audiences.prospects : audiences.customers;
       const Hearing kept{network, keys, heard_as, 0.0, heard_by(one, audience)};
       const Hearing gathered{network, keys, heard_as, 0.0};
+      // The gather over an outline adds in row order: the rows' double even over floats.
+      Audience as_floats = heard_as;
+      as_floats.exact = false;
+      const Hearing floats{network, keys, as_floats, 0.0};
+      const Hearing floats_over_rows{rows, keys, as_floats, 0.0};
       for (std::int64_t v = 0; v < n; ++v) {
         REQUIRE(std::bit_cast<std::uint64_t>(neighbour_mean(kept, v)) == std::bit_cast<std::uint64_t>(neighbour_mean(gathered, v)));
+        REQUIRE(std::bit_cast<std::uint64_t>(neighbour_mean(floats, v)) ==
+                std::bit_cast<std::uint64_t>(neighbour_mean(floats_over_rows, v)));
       }
     }
   }
