@@ -642,6 +642,8 @@ bool outline_ring(const RewiredRing& ring, SocialNetwork& network, int team) {
       }
       rewired_neighbours(vertex, walk, rewired);
       const std::size_t degree = static_cast<std::size_t>(std::popcount(ring_bits)) + rewired.size();
+      // Degrees under 255 only: the hearing reads a degree byte of 255 as "look at the offsets", and an
+      // outline has none.
       if (rewired.size() > RingOutline::kMostRewired || degree >= SocialNetwork::kManyNeighbours) {
         fits = false;
         break;
@@ -660,7 +662,9 @@ bool outline_ring(const RewiredRing& ring, SocialNetwork& network, int team) {
       edges[t] += degree;
     }
   }
-  if (!fits) {
+  std::uint64_t overflowing_entries = 0;  // indexed by the records' 32-bit last slot
+  for (const std::vector<std::uint32_t>& entries : overflow) overflowing_entries += entries.size();
+  if (!fits || overflowing_entries > std::numeric_limits<std::uint32_t>::max()) {
     network.outline = RingOutline{};
     network.degree_bytes.clear();
     return false;
@@ -725,7 +729,7 @@ SocialNetwork watts_strogatz_network(std::int64_t n, std::int64_t k, double rewi
     for (std::size_t v = share.first; v < share.end; ++v) offsets[v + 1] = ring_degree(ring, static_cast<std::uint32_t>(v), walk, rewired);
   }
   std::partial_sum(offsets.begin(), offsets.end(), offsets.begin());
-  network.neighbours.resize(offsets[vertices]);  // within the room mapped
+  network.neighbours.resize(offsets[vertices]);  // within the room mapped, unless an outline was tried
   std::uint32_t* neighbours = network.neighbours.data();
 #pragma omp parallel for num_threads(team) schedule(static)
   for (int thread = 0; thread < team; ++thread) {
@@ -742,16 +746,18 @@ SocialNetwork watts_strogatz_network(std::int64_t n, std::int64_t k, double rewi
   return network;
 }
 
-void keep_rows(SocialNetwork& network, int threads) {
-  if (!network.outlined()) return;
+SocialNetwork with_rows(const SocialNetwork& network, int threads) {
+  if (!network.outlined()) return network;
   const auto n = static_cast<std::size_t>(network.vertices);
   const int team = std::max(1, threads);
-  std::vector<std::uint64_t>& offsets = network.offsets;
+  SocialNetwork rows = network_without_rows(network.vertices);
+  rows.degree_bytes = network.degree_bytes;
+  std::vector<std::uint64_t>& offsets = rows.offsets;
   offsets.assign(n + 1, 0);
   for (std::size_t v = 0; v < n; ++v) offsets[v + 1] = offsets[v] + static_cast<std::uint64_t>(network.degree(static_cast<std::int64_t>(v)));
-  reserve_populated(network.neighbours, offsets[n], team);
-  network.neighbours.resize(offsets[n]);
-  std::uint32_t* neighbours = network.neighbours.data();
+  reserve_populated(rows.neighbours, offsets[n], team);
+  rows.neighbours.resize(offsets[n]);
+  std::uint32_t* neighbours = rows.neighbours.data();
   // Each row sorted, as watts_strogatz_network writes it (its neighbours are distinct).
 #pragma omp parallel for num_threads(team) schedule(static)
   for (std::size_t v = 0; v < n; ++v) {
@@ -760,7 +766,11 @@ void keep_rows(SocialNetwork& network, int threads) {
     network.outline.visit_neighbours(static_cast<std::uint32_t>(v), network.vertices, [&end](std::uint32_t u) { *end++ = u; });
     std::sort(row, end);
   }
-  network.outline = RingOutline{};
+  return rows;
+}
+
+void keep_rows(SocialNetwork& network, int threads) {
+  if (network.outlined()) network = with_rows(network, threads);
 }
 
 std::vector<Edge> read_edge_list(const std::string& path, std::int64_t vertices) {
@@ -835,6 +845,7 @@ SocialNetwork generate_network(const NetworkParameters& parameters, std::int64_t
 
 std::vector<std::uint32_t> locality_order(const SocialNetwork& network, VertexOrder order, std::int64_t seed) {
   if (network.mean_field || order == VertexOrder::as_generated) return {};
+  if (network.outlined()) return locality_order(with_rows(network), order, seed);  // the searches read rows
   const auto n = static_cast<std::size_t>(network.vertices);
   if (order == VertexOrder::random) {  // Fisher-Yates
     std::vector<std::uint32_t> result(n);
@@ -856,6 +867,7 @@ std::vector<std::uint32_t> locality_order(const SocialNetwork& network, VertexOr
 }
 
 SocialNetwork relabel(const SocialNetwork& network, std::span<const std::uint32_t> order, int threads) {
+  if (network.outlined()) return relabel(with_rows(network, threads), order, threads);
   // Every new row is an old one from anywhere in memory. Each thread takes a range of old rows, read in
   // order with their neighbours (near each other in the old order), and writes each, relabelled, where
   // its new row starts, asking ahead for those places (the new offsets, then the rows): a store that
@@ -916,11 +928,7 @@ SocialNetwork relabel(const SocialNetwork& network, std::span<const std::uint32_
 
 NetworkStatistics measure_network(const SocialNetwork& network, std::span<const std::uint16_t> block_of,
                                   std::int64_t path_sources, std::uint64_t seed, int threads) {
-  if (network.outlined()) {  // the searches below read rows
-    SocialNetwork with_rows = network;
-    keep_rows(with_rows, threads);
-    return measure_network(with_rows, block_of, path_sources, seed, threads);
-  }
+  if (network.outlined()) return measure_network(with_rows(network, threads), block_of, path_sources, seed, threads);
   NetworkStatistics stats;
   const std::int64_t n = network.vertices;
   stats.vertices = n;

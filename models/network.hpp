@@ -1,7 +1,8 @@
 #pragma once
 // The social network word of mouth travels on. Generated once per ensemble from its own seed (the same
-// graph for every replicate), stored in compressed-sparse-row form, in the generator's vertex order or
-// relabelled (reverse Cuthill-McKee, breadth-first, random) when the scenario asks.
+// graph for every replicate), stored in compressed-sparse-row form (or, for a Watts-Strogatz market whose
+// totals are kept, as a RingOutline), in the generator's vertex order or relabelled (reverse
+// Cuthill-McKee, breadth-first, random) when the scenario asks.
 #include <array>
 #include <bit>
 #include <cstdint>
@@ -162,8 +163,10 @@ SocialNetwork network_from_edges(std::int64_t vertices, std::vector<Edge> edges,
 SocialNetwork watts_strogatz_network(std::int64_t n, std::int64_t k, double rewiring, boost::random::taus88& engine,
                                      int threads = 1, bool outline = false);
 
-// Builds the rows (and offsets) of an outlined network and drops its outline: the very rows
-// watts_strogatz_network would have built. Nothing for a network with rows.
+// The same network with rows (and offsets) instead of an outline: the very rows watts_strogatz_network
+// would have built. A copy of a network with rows.
+SocialNetwork with_rows(const SocialNetwork& network, int threads = 1);
+// The network's outline replaced by its rows (with_rows); nothing for a network with rows.
 void keep_rows(SocialNetwork& network, int threads = 1);
 
 // The network of a scenario's market. `block_of` gives each vertex's block (its segment) for the

@@ -163,7 +163,7 @@ void zero_in_parallel(std::vector<Total, Allocator>& totals, std::size_t count, 
 
 double outline_neighbour_mean(const Hearing& hearing, std::int64_t customer) {
   const SocialNetwork& network = hearing.network;
-  std::array<std::uint32_t, SocialNetwork::kManyNeighbours> row{};  // an outline's degrees are below 255
+  std::array<std::uint32_t, SocialNetwork::kManyNeighbours> row;  // an outline's degrees are below 255
   std::size_t length = 0;
   network.visit_neighbours(customer, [&](std::uint32_t neighbour) { row[length++] = neighbour; });
   std::sort(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(length));
@@ -250,7 +250,8 @@ struct ThroughOutline {
     const std::int64_t half = outline.half;
     const auto* first = reinterpret_cast<const char*>(totals + 2 * std::max<std::int64_t>(0, vertex - half));
     const auto* last = reinterpret_cast<const char*>(totals + 2 * std::min(vertices - 1, vertex + half) + 1);
-    for (const char* line = first; line < last; line += 64) prefetch(line);
+    const auto bytes = static_cast<std::size_t>(last - first);
+    for (std::size_t offset = 0; offset < bytes; offset += 64) prefetch(first + offset);
     prefetch(last);
   }
   template <class Total>

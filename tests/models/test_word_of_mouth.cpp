@@ -149,8 +149,8 @@ TEST_CASE("voice changes spread by owners with outboxes give the totals one spre
     for (int e = 0; e < 2500; ++e) edges.push_back({static_cast<std::uint32_t>(engine() % n), static_cast<std::uint32_t>(engine() % n)});
     boost::random::taus88 ring_engine(static_cast<std::uint32_t>(trial) + 1), same_ring(static_cast<std::uint32_t>(trial) + 1);
     const double rewiring = trial % 2 == 0 ? 0.2 : 1.0;
-    const SocialNetwork rows = ring ? watts_strogatz_network(n, 8 + trial % 3, rewiring, ring_engine) : network_from_edges(n, edges);
-    const SocialNetwork network = ring ? watts_strogatz_network(n, 8 + trial % 3, rewiring, same_ring, 1, true) : rows;
+    const SocialNetwork rows = ring ? watts_strogatz_network(n, 8 + (trial / 3) % 3, rewiring, ring_engine) : network_from_edges(n, edges);
+    const SocialNetwork network = ring ? watts_strogatz_network(n, 8 + (trial / 3) % 3, rewiring, same_ring, 1, true) : rows;
     REQUIRE(network.outlined() == ring);
     const Audiences audiences = make_audiences(default_scenario().word_of_mouth, network);
     REQUIRE(audiences.prospects.exact);

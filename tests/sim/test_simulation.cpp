@@ -209,6 +209,12 @@ TEST_CASE("a Watts-Strogatz market kept as a ring outline runs as its rows do, b
   Scenario gathering = scenario;
   gathering.simulation.kernel = WordOfMouthKernel::gather;
   CHECK_FALSE(build_market(gathering).network.outlined());  // the gather reads rows
+  Scenario inexact = scenario;  // voices no integers can hold exactly: gathered over the rows
+  inexact.word_of_mouth.positive_weight = 0.1234567;
+  inexact.word_of_mouth.negative_weight = 1.0e-9;
+  const Market inexact_market = build_market(inexact);
+  REQUIRE_FALSE(keeps_neighbour_totals(inexact, make_audiences(inexact.word_of_mouth, inexact_market.network)));
+  CHECK_FALSE(inexact_market.network.outlined());
   for (const int threads : {1, 2}) {
     CAPTURE(threads);
     Simulation a(scenario, outlined, 0, threads);
