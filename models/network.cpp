@@ -612,6 +612,22 @@ struct RingShares {
   }
 };
 
+// Vertex v's ring bits as a RingOutline record holds them (bit half - j: v - j is still a neighbour;
+// bit half - 1 + j: v + j is), j = 1..half. Its right-hand edges are `half` bits in a row.
+std::uint32_t kept_ring_bits(const RewiredRing& ring, std::uint32_t v) {
+  const std::uint32_t half = ring.half;
+  const std::uint64_t first = std::uint64_t{v} * half;
+  const std::uint64_t* words = ring.rewired_bits.data();
+  std::uint64_t right = words[first / 64] >> (first % 64);
+  if (first % 64 + half > 64) right |= words[first / 64 + 1] << (64 - first % 64);
+  const std::uint32_t half_mask = (1U << half) - 1;
+  std::uint32_t bits = (~static_cast<std::uint32_t>(right) & half_mask) << half;
+  for (std::uint32_t j = 1; j <= half; ++j) {
+    if (ring_neighbour_kept(ring, v, j, true)) bits |= 1U << (half - j);
+  }
+  return bits;
+}
+
 // Writes the outline of `ring` into network (whose records have room for every vertex) and its degree
 // bytes; false, leaving the network to be built with rows, if some vertex has more rewired neighbours
 // than a record counts or a degree its byte cannot hold.
@@ -635,11 +651,7 @@ bool outline_ring(const RewiredRing& ring, SocialNetwork& network, int team) {
     const Share share = shares.share(thread);
     for (std::size_t v = share.first; v < share.end; ++v) {
       const auto vertex = static_cast<std::uint32_t>(v);
-      std::uint32_t ring_bits = 0;
-      for (int b = 0; b < static_cast<int>(2 * ring.half); ++b) {
-        const std::int64_t step = outline.ring_step(b);
-        if (ring_neighbour_kept(ring, vertex, static_cast<std::uint32_t>(std::abs(step)), step < 0)) ring_bits |= 1U << b;
-      }
+      const std::uint32_t ring_bits = kept_ring_bits(ring, vertex);
       rewired_neighbours(vertex, walk, rewired);
       const std::size_t degree = static_cast<std::size_t>(std::popcount(ring_bits)) + rewired.size();
       // Degrees under 255 only: the hearing reads a degree byte of 255 as "look at the offsets", and an

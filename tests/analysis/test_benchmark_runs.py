@@ -27,15 +27,15 @@ def test_the_quick_benchmark_writes_every_table(tmp_path):
     assert all(t["bytes_per_second"] > 0 for t in raw["triad"])
     assert [round(l["array_bytes"] / 1e6, 1) for l in raw["latency"]] == [0.5, 16.0]
     assert all(l["nanoseconds_per_load"] > 0 for l in raw["latency"])
-    # 2 sizes x 2 graphs x 2 orders x 2 thread counts, each with its phases.
-    assert len(raw["engine"]) == 16
+    # 2 sizes x 2 graphs x 3 orders x 2 thread counts, each with its phases.
+    assert len(raw["engine"]) == 24
     assert all(r["updates_per_second"] > 0 and r["phase_seconds"]["adoption"] > 0 for r in raw["engine"])
     assert raw["end_to_end"]["write_seconds"] > 0
     assert {(r["impl"], r["population"]) for r in raw["python"]} == {
         (impl, size) for impl in ("numpy", "numba") for size in (10**4, 10**5)}
     # Every row of the engine's table has its rate and memory filled in.
     engine_rows = [line for line in report.splitlines() if re.match(r"\| [0-9,]+ \| (WS|BA) \|", line)]
-    assert len(engine_rows) == 16
+    assert len(engine_rows) == 24
     for row in engine_rows:
         cells = [cell.strip() for cell in row.strip("|").split("|")]
         assert all(re.fullmatch(r"[0-9.,]+", cell) for cell in cells[3:]), row
