@@ -629,8 +629,8 @@ std::uint32_t kept_ring_bits(const RewiredRing& ring, std::uint32_t v) {
 }
 
 // Writes the outline of `ring` into network (whose records have room for every vertex) and its degree
-// bytes; false, leaving the network to be built with rows, if some vertex has more rewired neighbours
-// than a record counts or a degree its byte cannot hold.
+// bytes; false, leaving the network to be built with rows, if some vertex has a degree its byte cannot
+// hold or the overflow more entries than a record's 32-bit slot can index.
 bool outline_ring(const RewiredRing& ring, SocialNetwork& network, int team) {
   RingOutline& outline = network.outline;
   outline.half = ring.half;
@@ -662,8 +662,8 @@ bool outline_ring(const RewiredRing& ring, SocialNetwork& network, int team) {
       const std::size_t count = rewired.size();
       const std::size_t degree = static_cast<std::size_t>(std::popcount(ring_bits)) + count;
       // Degrees under 255 only: the hearing reads a degree byte of 255 as "look at the offsets", and an
-      // outline has none.
-      if (count > RingOutline::kMostRewired || degree >= SocialNetwork::kManyNeighbours) {
+      // outline has none. The record's 8-bit count of rewired neighbours then holds them too.
+      if (degree >= SocialNetwork::kManyNeighbours) {
         fits = false;
         break;
       }
@@ -780,13 +780,9 @@ SocialNetwork with_rows(const SocialNetwork& network, int threads) {
   reserve_populated(rows.neighbours, offsets[n], team);
   rows.neighbours.resize(offsets[n]);
   std::uint32_t* neighbours = rows.neighbours.data();
-  // Each row sorted, as watts_strogatz_network writes it (its neighbours are distinct).
 #pragma omp parallel for num_threads(team) schedule(static)
   for (std::size_t v = 0; v < n; ++v) {
-    std::uint32_t* row = neighbours + offsets[v];
-    std::uint32_t* end = row;
-    network.outline.visit_neighbours(static_cast<std::uint32_t>(v), network.vertices, [&end](std::uint32_t u) { *end++ = u; });
-    std::sort(row, end);
+    network.outline.write_row(static_cast<std::uint32_t>(v), network.vertices, neighbours + offsets[v]);
   }
   return rows;
 }

@@ -3,6 +3,7 @@
 // graph for every replicate), stored in compressed-sparse-row form (or, for a Watts-Strogatz market whose
 // totals are kept, as a RingOutline), in the generator's vertex order or relabelled (reverse
 // Cuthill-McKee, breadth-first, random) when the scenario asks.
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstdint>
@@ -35,8 +36,7 @@ struct RingOutline {
     // two and, in the last, where the others start in `overflow`.
     std::array<std::uint32_t, kInline> rewired;
   };
-  static constexpr std::uint32_t kRingMask = (1U << 24) - 1;
-  static constexpr std::uint32_t kMostRewired = 255;
+  static constexpr std::uint32_t kRingMask = (1U << 24) - 1;  // the top 8 bits: degrees are under 255
 
   std::uint32_t half = 0;
   std::vector<Record, UninitialisedAllocator<Record>> records;
@@ -61,6 +61,13 @@ struct RingOutline {
       visit(static_cast<std::uint32_t>(u));
     }
     visit_rewired(record, visit);
+  }
+  // Writes v's neighbours to `row` in ascending order, as its CSR row holds them; returns how many.
+  std::size_t write_row(std::uint32_t v, std::int64_t n, std::uint32_t* row) const {
+    std::uint32_t* end = row;
+    visit_neighbours(v, n, [&end](std::uint32_t u) { *end++ = u; });
+    std::sort(row, end);
+    return static_cast<std::size_t>(end - row);
   }
   template <class Visit>
   void visit_rewired(const Record& record, Visit&& visit) const {

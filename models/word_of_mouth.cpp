@@ -164,9 +164,7 @@ void zero_in_parallel(std::vector<Total, Allocator>& totals, std::size_t count, 
 double outline_neighbour_mean(const Hearing& hearing, std::int64_t customer) {
   const SocialNetwork& network = hearing.network;
   std::array<std::uint32_t, SocialNetwork::kManyNeighbours> row;  // an outline's degrees are below 255
-  std::size_t length = 0;
-  network.visit_neighbours(customer, [&](std::uint32_t neighbour) { row[length++] = neighbour; });
-  std::sort(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(length));
+  const std::size_t length = network.outline.write_row(static_cast<std::uint32_t>(customer), network.vertices, row.data());
   return gathered_mean(hearing, row.data(), row.data() + length);
 }
 
