@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <bit>
-#include <boost/random/beta_distribution.hpp>
 #include <cmath>
 #include <limits>
 #include <type_traits>
@@ -12,6 +11,7 @@
 #include "sim/prefetch.hpp"
 #include "sim/lanes_avx512.hpp"
 #include "sim/simd.hpp"
+#include "sim/variates.hpp"
 
 namespace fulcrum {
 
@@ -23,7 +23,7 @@ double churn_hazard(double base_propensity, double satisfaction, double trust, c
 
 void draw_base_propensities(CustomerState& customers, CustomerRange range, std::span<const Segment> segments,
                             RandomEngine& engine) {
-  std::vector<boost::random::beta_distribution<double>> beta;
+  std::vector<BetaVariate> beta;
   for (const Segment& segment : segments) {
     beta.emplace_back(segment.churn.propensity_alpha, segment.churn.propensity_beta);
   }

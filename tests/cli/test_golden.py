@@ -6,8 +6,10 @@ computes exactly what the unoptimised one does (issue 8).
 History: the digests were first recorded before any optimisation, and every optimisation that keeps
 results (fixed-point word of mouth, voice keys, the incremental kernel) reproduced them. They were
 recorded again, on purpose, when the quarterly customer draws moved from per-block Mersenne Twister
-streams to the counter-based Philox generator (sim/rng.hpp), and when network.order's default became
-"none" (customers are labelled in the generator's order, so their draws differ).
+streams to the counter-based Philox generator (sim/rng.hpp), when network.order's default became
+"none" (customers are labelled in the generator's order, so their draws differ), and when the churn
+propensities' Beta draws moved from Boost's beta_distribution to Marsaglia and Tsang's gamma method
+(sim/variates.hpp: the same distribution, tested against its distribution function, other draws).
 
 A change that is meant to alter results regenerates the digests on purpose:
     FULCRUM_UPDATE_GOLDEN=1 /usr/bin/python3 -m pytest tests/cli/test_golden.py
