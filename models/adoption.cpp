@@ -100,11 +100,9 @@ FULCRUM_AVX512_KERNEL std::size_t list_sixteens_avx512(const std::uint8_t* statu
       const __mmask8 low_below = _mm512_mask_cmplt_epu64_mask(static_cast<__mmask8>(open), low_words, low_thresholds);
       const __mmask8 high_below =
           _mm512_mask_cmplt_epu64_mask(static_cast<__mmask8>(open >> 8), high_words, high_thresholds);
-      _mm512_mask_compressstoreu_epi64(room[k] + listed[k], low_below,
-                                       _mm512_or_si512(low_customers, _mm512_slli_epi64(low_words, 32)));
+      store_kept_64(room[k] + listed[k], low_below, _mm512_or_si512(low_customers, _mm512_slli_epi64(low_words, 32)));
       listed[k] += static_cast<std::size_t>(__builtin_popcount(low_below));
-      _mm512_mask_compressstoreu_epi64(room[k] + listed[k], high_below,
-                                       _mm512_or_si512(high_customers, _mm512_slli_epi64(high_words, 32)));
+      store_kept_64(room[k] + listed[k], high_below, _mm512_or_si512(high_customers, _mm512_slli_epi64(high_words, 32)));
       listed[k] += static_cast<std::size_t>(__builtin_popcount(high_below));
     }
   }

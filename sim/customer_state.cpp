@@ -1,11 +1,8 @@
 #include "sim/customer_state.hpp"
 
+#include "sim/lanes_avx512.hpp"
 #include "sim/populate.hpp"
 #include "sim/simd.hpp"
-
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
 
 namespace fulcrum {
 
@@ -58,8 +55,8 @@ std::size_t list_scalar(const std::uint8_t* status, std::uint32_t first, std::si
 FULCRUM_AVX512_BEGIN
 // Sixteen statuses at a time: widened to 32-bit lanes, compared, and the matching customers' numbers
 // stored side by side (compress).
-__attribute__((target("avx512f"))) std::size_t list_avx512(const std::uint8_t* status, std::uint32_t first,
-                                                           std::size_t count, std::uint8_t wanted, std::uint32_t* list) {
+FULCRUM_AVX512_KERNEL std::size_t list_avx512(const std::uint8_t* status, std::uint32_t first,
+                                             std::size_t count, std::uint8_t wanted, std::uint32_t* list) {
   const __m512i wanted_lanes = _mm512_set1_epi32(wanted);
   const __m512i sixteen = _mm512_set1_epi32(16);
   __m512i numbers = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(first)),
@@ -69,7 +66,7 @@ __attribute__((target("avx512f"))) std::size_t list_avx512(const std::uint8_t* s
   for (; i + 16 <= count; i += 16) {
     const __m512i lanes = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(status + i)));
     const __mmask16 match = _mm512_cmpeq_epi32_mask(lanes, wanted_lanes);
-    _mm512_mask_compressstoreu_epi32(list + listed, match, numbers);
+    store_kept_32(list + listed, match, numbers);  // room: listed <= i, and i + 16 <= count
     listed += static_cast<std::size_t>(__builtin_popcount(match));
     numbers = _mm512_add_epi32(numbers, sixteen);
   }

@@ -65,6 +65,17 @@ FULCRUM_AVX512_INLINE Doubles8 uniforms_of(const std::uint32_t* words) {
 FULCRUM_AVX512_INLINE unsigned lanes_set(LaneMask<Doubles8> mask) {
   return _mm512_movepi64_mask(reinterpret_cast<__m512i>(mask));
 }
+// The lanes of `value` that `keep` selects, stored side by side from `to` (what a compress store does),
+// compressed in a register and stored whole: a compress straight to memory is microcoded on AMD's cores,
+// some 60 cycles on this machine's (88 % of the status lists' time, a third of the prospects' listing).
+// `to` must have room for all sixteen 32-bit lanes (eight 64-bit lanes); those past the kept ones are
+// overwritten with zeros.
+FULCRUM_AVX512_INLINE void store_kept_32(void* to, __mmask16 keep, __m512i value) {
+  _mm512_storeu_si512(to, _mm512_maskz_compress_epi32(keep, value));
+}
+FULCRUM_AVX512_INLINE void store_kept_64(void* to, __mmask8 keep, __m512i value) {
+  _mm512_storeu_si512(to, _mm512_maskz_compress_epi64(keep, value));
+}
 // Eight doubles from memory, or to it.
 FULCRUM_AVX512_INLINE Doubles8 load_lanes(const double* from) { return _mm512_loadu_pd(from); }
 FULCRUM_AVX512_INLINE void store_lanes(double* to, Doubles8 value) { _mm512_storeu_pd(to, value); }
