@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
+#include <utility>
 
 namespace fulcrum {
 
@@ -33,9 +34,14 @@ template <class Real>
   if constexpr (std::is_same_v<Real, double>) {
     return value;
   } else {
-    Real lanes;
-    for (int lane = 0; lane < static_cast<int>(sizeof(Real) / sizeof(double)); ++lane) lanes[lane] = value;
-    return lanes;
+    // The first lane's value shuffled into all, which GCC 12 makes one broadcast (or a broadcast
+    // operand): filled lane by lane, or from an initialiser, the vector was built by eight masked
+    // broadcasts and their mask moves, some 16 instructions for each of the dozens of parameters and
+    // constants (exp's series) a kernel takes for every eight customers.
+    const Real first = {value};
+    return [first]<std::size_t... Lane>(std::index_sequence<Lane...>) {
+      return __builtin_shufflevector(first, first, ((void)Lane, 0)...);
+    }(std::make_index_sequence<sizeof(Real) / sizeof(double)>{});
   }
 }
 
