@@ -59,3 +59,25 @@ TEST_CASE("pages mapped ahead, by one thread or several, keep what is in them", 
   CHECK(grown.capacity() >= std::size_t{1} << 20);
   CHECK(grown.empty());
 }
+
+TEST_CASE("take_status fills a list to the end of its room when a whole block shares one status", "[state]") {
+  // The vector path stores sixteen entries at a time past the count (store_kept_32): with every
+  // customer listed, the last stores end exactly at the block's end, and nothing beyond may change.
+  for (const std::uint8_t shared : {customer_status::active, customer_status::prospect, customer_status::lapsed}) {
+    CustomerState customers(kCustomersPerBlock + 37);
+    customers.status.setConstant(shared);
+    for (Eigen::Index block = 0; block < block_count(customers.size()); ++block) {
+      const CustomerRange range = block_range(block, customers.size());
+      const auto size = static_cast<std::size_t>(range.end - range.begin);
+      BlockStatus fastest;
+      take_status(customers, range, fastest);
+      std::vector<std::uint32_t> everyone(size);
+      for (std::size_t k = 0; k < size; ++k) everyone[k] = static_cast<std::uint32_t>(range.begin) + static_cast<std::uint32_t>(k);
+      const std::vector<std::uint32_t> active(fastest.active.begin(), fastest.active.end());
+      const std::vector<std::uint32_t> prospects(fastest.prospects.begin(), fastest.prospects.end());
+      CHECK(active == (shared == customer_status::active ? everyone : std::vector<std::uint32_t>{}));
+      CHECK(prospects == (shared == customer_status::prospect ? everyone : std::vector<std::uint32_t>{}));
+      CHECK(fastest.lapsed == (shared == customer_status::lapsed ? static_cast<std::int64_t>(size) : 0));
+    }
+  }
+}
