@@ -67,7 +67,7 @@ FULCRUM_AVX512_INLINE unsigned lanes_set(LaneMask<Doubles8> mask) {
 }
 // The lanes of `value` that `keep` selects, stored side by side from `to` (what a compress store does),
 // compressed in a register and stored whole: a compress straight to memory is microcoded on AMD's cores,
-// some 60 cycles on this machine's (88 % of the status lists' time, a third of the prospects' listing).
+// some 60 cycles on this machine's (88 % of the status lists' time, and most of the prospects' listing).
 // `to` must have room for all sixteen 32-bit lanes (eight 64-bit lanes); those past the kept ones are
 // overwritten with zeros.
 FULCRUM_AVX512_INLINE void store_kept_32(void* to, __mmask16 keep, __m512i value) {

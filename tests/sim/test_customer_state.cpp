@@ -61,8 +61,8 @@ TEST_CASE("pages mapped ahead, by one thread or several, keep what is in them", 
 }
 
 TEST_CASE("take_status fills a list to the end of its room when a whole block shares one status", "[state]") {
-  // The vector path stores sixteen entries at a time past the count (store_kept_32): with every
-  // customer listed, the last stores end exactly at the block's end, and nothing beyond may change.
+  // The vector path stores sixteen entries at a time from the count on (store_kept_32): with every
+  // customer listed, the count keeps up with the candidates and the last store ends at the block's end.
   for (const std::uint8_t shared : {customer_status::active, customer_status::prospect, customer_status::lapsed}) {
     CustomerState customers(kCustomersPerBlock + 37);
     customers.status.setConstant(shared);
