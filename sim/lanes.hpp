@@ -8,7 +8,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
-#include <utility>
 
 namespace fulcrum {
 
@@ -34,14 +33,13 @@ template <class Real>
   if constexpr (std::is_same_v<Real, double>) {
     return value;
   } else {
-    // The first lane's value shuffled into all, which GCC 12 makes one broadcast (or a broadcast
-    // operand): filled lane by lane, or from an initialiser, the vector was built by eight masked
-    // broadcasts and their mask moves, some 16 instructions for each of the dozens of parameters and
-    // constants (exp's series) a kernel takes for every eight customers.
-    const Real first = {value};
-    return [first]<std::size_t... Lane>(std::index_sequence<Lane...>) {
-      return __builtin_shufflevector(first, first, ((void)Lane, 0)...);
-    }(std::make_index_sequence<sizeof(Real) / sizeof(double)>{});
+    // The value's bits ORed into a vector of zeros, which GCC 12 makes one broadcast wherever a kernel
+    // takes it. Filled lane by lane or from an initialiser, the vector was built by eight masked
+    // broadcasts and their mask moves; shuffled from a first lane, by two broadcasts, the second
+    // waiting on the first. A kernel takes dozens of parameters and constants (exp's series) for
+    // every eight customers.
+    using Bits = typename LaneBits<Real>::type;
+    return reinterpret_cast<Real>(Bits{} | std::bit_cast<std::uint64_t>(value));
   }
 }
 
