@@ -5,12 +5,16 @@
 //   fulcrum_bench step SCENARIO [--set path=value]... [--threads T] [--output FILE.h5]
 //   fulcrum_bench triad [--megabytes M] [--threads T]
 //   fulcrum_bench latency [--megabytes M]
+//   fulcrum_bench perception [--active SHARE] [--repeats R]
 //
 // `step` times, separately: building the market (network generation and vertex ordering), placing the
 // initial customers, stepping every quarter, and writing the HDF5 file. `triad` is a STREAM-style triad
 // a[i] = b[i] + s * c[i], the memory bandwidth the step is compared with. `latency` is the time of a
 // load whose address the load before gives, at random over an array: what a pass waits for at each
-// customer whose neighbours' totals or row it has not asked for ahead.
+// customer whose neighbours' totals or row it has not asked for ahead. `perception` times the
+// perception kernels, vector and scalar, on one block of customers kept warm in cache, over and over:
+// the kernel's own work, without waiting on memory. Its scalar / vector ratio is within one run; to
+// compare two builds of a kernel, run them in turns (this machine's speed drifts by up to 1.5x).
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
@@ -20,6 +24,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <string>
+#include <limits>
 #include <numeric>
 #include <random>
 #include <vector>
@@ -30,6 +35,7 @@
 #include "sim/simulation.hpp"
 #include "sim/world.hpp"
 #include "sim/populate.hpp"
+#include "tests/support/mixed_market.hpp"
 
 namespace {
 
@@ -144,6 +150,39 @@ int run_latency(double megabytes) {
   return 0;
 }
 
+int run_perception(double active_share, int repeats) {
+  using namespace fulcrum;
+  // One block of one segment and one firm (a market of one, as bench/customer_step.toml), no issues.
+  const MixedMarket market(kCustomersPerBlock, true, 20261203, active_share, 0.0);
+  const Hearing heard{market.network, market.keys, market.audiences.customers, 0.0,
+                      heard_by(market.totals, NeighbourTotals::kCustomers)};
+  const CustomerDraws draws({3, 0, StreamPurpose::resolution, 1, 0, 0});
+  const auto active = static_cast<double>(market.block.active.size());
+  const auto nanoseconds_per_customer = [&](PerceptionKernel kernel) {
+    // The fastest of five rounds; the state evolves from one pass to the next as the quarters would.
+    CustomerState customers = market.customers;
+    std::vector<FirmTally> tallies(market.segments.size() * market.offers.size());
+    double best = std::numeric_limits<double>::infinity();
+    for (int round = 0; round < 5; ++round) {
+      const auto start = Clock::now();
+      for (int pass = 0; pass < repeats; ++pass) {
+        perceive_active(customers, market.block.active, market.segments, default_scenario().word_of_mouth,
+                        default_scenario().issues, heard, market.offers, draws, tallies, kernel);
+      }
+      best = std::min(best, seconds_since(start));
+    }
+    return best / repeats / active * 1e9;
+  };
+  const bool vector = perception_kernel_supported(PerceptionKernel::fastest);
+  const double fastest = nanoseconds_per_customer(PerceptionKernel::fastest);
+  const double scalar = nanoseconds_per_customer(PerceptionKernel::scalar);
+  fmt::print("{{\"kind\": \"perception\", \"customers\": {}, \"active\": {}, \"vector_kernel\": {}, "
+             "\"fastest_ns_per_active_customer\": {:.2f}, \"scalar_ns_per_active_customer\": {:.2f}, "
+             "\"scalar_over_fastest\": {:.2f}}}\n",
+             kCustomersPerBlock, market.block.active.size(), vector, fastest, scalar, scalar / fastest);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -166,10 +205,16 @@ int main(int argc, char** argv) {
   auto* latency = app.add_subcommand("latency", "Time of a dependent load at random over an array");
   double latency_megabytes = 256;
   latency->add_option("--megabytes", latency_megabytes, "Size of the array")->check(CLI::Range(0.001, 100000.0));
+  auto* perception = app.add_subcommand("perception", "Perception kernels, vector and scalar, warm in cache");
+  double active_share = 0.26;  // the mean share of active customers over bench/customer_step.toml's 40 quarters
+  int repeats = 2000;
+  perception->add_option("--active", active_share, "Share of the block's customers active")->check(CLI::Range(0.01, 1.0));
+  perception->add_option("--repeats", repeats, "Passes over the block per timed round")->check(CLI::Range(1, 10000000));
   CLI11_PARSE(app, argc, argv);
   try {
     if (*step) return run_step(scenario, sets, threads, output);
     if (*latency) return run_latency(latency_megabytes);
+    if (*perception) return run_perception(active_share, repeats);
     return run_triad(megabytes, threads);
   } catch (const fulcrum::InputError& error) {
     std::fprintf(stderr, "%s\n", error.what());

@@ -11,7 +11,7 @@ import subprocess
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BUILD = pathlib.Path(os.environ.get("FULCRUM_BUILD_DIR", str(ROOT / "build")))
 
-SECTIONS = ["## Memory bandwidth", "## Memory latency", "## The engine", "## Where the stepping time goes",
+SECTIONS = ["## Memory bandwidth", "## Memory latency", "## Perception kernel", "## The engine", "## Where the stepping time goes",
             "## End to end", "## Side by side"]
 
 
@@ -27,6 +27,10 @@ def test_the_quick_benchmark_writes_every_table(tmp_path):
     assert all(t["bytes_per_second"] > 0 for t in raw["triad"])
     assert [round(l["array_bytes"] / 1e6, 1) for l in raw["latency"]] == [0.5, 16.0]
     assert all(l["nanoseconds_per_load"] > 0 for l in raw["latency"])
+    assert [k["customers"] for k in raw["perception"]] == [4096, 4096]
+    assert raw["perception"][0]["active"] < raw["perception"][1]["active"] == 4096
+    assert all(k["fastest_ns_per_active_customer"] > 0 and k["scalar_ns_per_active_customer"] > 0
+               for k in raw["perception"])
     # 2 sizes x 2 graphs x 3 orders x 2 thread counts, each with its phases.
     assert len(raw["engine"]) == 24
     assert all(r["updates_per_second"] > 0 and r["phase_seconds"]["adoption"] > 0 for r in raw["engine"])
