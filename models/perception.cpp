@@ -134,7 +134,6 @@ FULCRUM_AVX512_KERNEL std::size_t perceive_avx512(CustomerState& customers, std:
                                                   const PerceptionTables& tables, const Hearing& heard,
                                                   const CustomerDraws& draws, std::vector<FirmTally>& tallies) {
   constexpr std::size_t kLanes = 8;
-  constexpr std::size_t kAhead = 16;
   constexpr std::size_t kColumnsAhead = 64;
   const std::size_t segments = tables.segments.size();
   const SocialNetwork& network = heard.network;
@@ -142,21 +141,23 @@ FULCRUM_AVX512_KERNEL std::size_t perceive_avx512(CustomerState& customers, std:
   const std::uint32_t readable_below = gatherable_below(customers.size(), sizeof(std::uint8_t));  // the issues
   std::size_t k = 0;
   for (; k + kLanes <= active.size(); k += kLanes) {
-    for (std::size_t ahead = k + kAhead; ahead < std::min(k + kAhead + kLanes, active.size()); ++ahead) {
-      heard.prefetch(active[ahead]);
-    }
     if (k + kColumnsAhead + kLanes <= active.size()) {
-      // The lanes' state lies within a line or two of each column: asked for ahead, the first
-      // lane's line and the last's.
-      for (const std::uint32_t lane : {active[k + kColumnsAhead], active[k + kColumnsAhead + kLanes - 1]}) {
-        for (const float* column : {customers.value_fit.data(), customers.reference_price.data(), customers.expectation.data(),
-                                    customers.satisfaction.data(), customers.trust.data(), customers.spend.data(),
-                                    customers.experience.data()}) {
-          prefetch(column + lane);
-        }
-        prefetch(customers.segment.data() + lane);
-        prefetch(customers.firm.data() + lane);
-        prefetch(customers.issues.data() + lane);
+      // The lines the lanes' state lies on, asked for ahead once each: the columns, and the neighbour
+      // totals and degrees they hear by.
+      const std::uint32_t* ahead = active.data() + k + kColumnsAhead;
+      for (const float* column : {customers.value_fit.data(), customers.reference_price.data(), customers.expectation.data(),
+                                  customers.satisfaction.data(), customers.trust.data(), customers.spend.data(),
+                                  customers.experience.data()}) {
+        prefetch_listed(column, ahead, kLanes);
+      }
+      prefetch_listed(customers.segment.data(), ahead, kLanes);
+      prefetch_listed(customers.firm.data(), ahead, kLanes);
+      prefetch_listed(customers.issues.data(), ahead, kLanes);
+      if (!network.mean_field) {
+        prefetch_listed(network.degree_bytes.data(), ahead, kLanes);
+        const TotalsView& kept = heard.neighbour_totals;
+        prefetch_listed(kept.address(0), 2 * (kept.narrow != nullptr ? sizeof(std::int32_t) : sizeof(std::int64_t)), ahead,
+                        kLanes);
       }
     }
     const __m256i index = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(active.data() + k));
