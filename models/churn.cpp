@@ -292,17 +292,17 @@ void churn_active(CustomerState& customers, std::span<const std::uint32_t> activ
   for (std::size_t start = 0; start < active.size(); start += DrawWords::kCapacity) {
     const std::span<const std::uint32_t> listed = active.subspan(start, std::min(DrawWords::kCapacity, active.size() - start));
     draws.words_of(listed, 0, batch);
-    // The next batch's columns are asked for now, to arrive while this one is decided: one customer in
-    // four is enough to touch each of their lines.
-    for (std::size_t ahead = start + DrawWords::kCapacity; ahead < std::min(start + 2 * DrawWords::kCapacity, active.size());
-         ahead += 4) {
-      const std::uint32_t next = active[ahead];
-      prefetch(customers.base_churn_propensity.data() + next);
-      prefetch(customers.satisfaction.data() + next);
-      prefetch(customers.trust.data() + next);
-      prefetch(customers.segment.data() + next);
-      prefetch(customers.firm.data() + next);
-      if (firms > 1) prefetch(customers.reference_price.data() + next);
+    // The next batch's columns are asked for now, to arrive while this one is decided, each of their
+    // lines once.
+    if (start + DrawWords::kCapacity < active.size()) {
+      const std::uint32_t* next = active.data() + start + DrawWords::kCapacity;
+      const std::size_t count = std::min(DrawWords::kCapacity, active.size() - start - DrawWords::kCapacity);
+      prefetch_listed(customers.base_churn_propensity.data(), next, count);
+      prefetch_listed(customers.satisfaction.data(), next, count);
+      prefetch_listed(customers.trust.data(), next, count);
+      prefetch_listed(customers.segment.data(), next, count);
+      prefetch_listed(customers.firm.data(), next, count);
+      if (firms > 1) prefetch_listed(customers.reference_price.data(), next, count);
     }
     const std::uint64_t screened = screen_batch(customers, listed, screen, hazards.data());
     // Those decided in full read their reference price, which a single firm's screen does not: a cache
