@@ -5,7 +5,7 @@
 //   fulcrum_bench step SCENARIO [--set path=value]... [--threads T] [--output FILE.h5]
 //   fulcrum_bench triad [--megabytes M] [--threads T]
 //   fulcrum_bench latency [--megabytes M]
-//   fulcrum_bench perception [--active SHARE] [--repeats R]
+//   fulcrum_bench perception [--active SHARE] [--mixed] [--issues SHARE] [--repeats R]
 //
 // `step` times, separately: building the market (network generation and vertex ordering), placing the
 // initial customers, stepping every quarter, and writing the HDF5 file. `triad` is a STREAM-style triad
@@ -150,10 +150,11 @@ int run_latency(double megabytes) {
   return 0;
 }
 
-int run_perception(double active_share, int repeats) {
+int run_perception(double active_share, bool mixed, double issue_share, int repeats) {
   using namespace fulcrum;
-  // One block of one segment and one firm (a market of one, as bench/customer_step.toml), no issues.
-  const MixedMarket market(kCustomersPerBlock, true, 20261203, active_share, 0.0);
+  // One block of one segment and one firm (a market of one, as bench/customer_step.toml), or `mixed`,
+  // three segments and two firms side by side; `issue_share` of the customers met issues.
+  const MixedMarket market(kCustomersPerBlock, !mixed, 20261203, active_share, issue_share);
   const Hearing heard{market.network, market.keys, market.audiences.customers, 0.0,
                       heard_by(market.totals, NeighbourTotals::kCustomers)};
   const CustomerDraws draws({3, 0, StreamPurpose::resolution, 1, 0, 0});
@@ -176,10 +177,10 @@ int run_perception(double active_share, int repeats) {
   const bool vector = perception_kernel_supported(PerceptionKernel::fastest);
   const double fastest = nanoseconds_per_customer(PerceptionKernel::fastest);
   const double scalar = nanoseconds_per_customer(PerceptionKernel::scalar);
-  fmt::print("{{\"kind\": \"perception\", \"customers\": {}, \"active\": {}, \"vector_kernel\": {}, "
+  fmt::print("{{\"kind\": \"perception\", \"customers\": {}, \"active\": {}, \"mixed\": {}, \"issue_share\": {}, \"vector_kernel\": {}, "
              "\"fastest_ns_per_active_customer\": {:.2f}, \"scalar_ns_per_active_customer\": {:.2f}, "
              "\"scalar_over_fastest\": {:.2f}}}\n",
-             kCustomersPerBlock, market.block.active.size(), vector, fastest, scalar, scalar / fastest);
+             kCustomersPerBlock, market.block.active.size(), mixed, issue_share, vector, fastest, scalar, scalar / fastest);
   return 0;
 }
 
@@ -209,12 +210,16 @@ int main(int argc, char** argv) {
   double active_share = 0.26;  // the mean share of active customers over bench/customer_step.toml's 40 quarters
   int repeats = 2000;
   perception->add_option("--active", active_share, "Share of the block's customers active")->check(CLI::Range(0.01, 1.0));
+  bool mixed = false;
+  perception->add_flag("--mixed", mixed, "Three segments and two firms, and issues, instead of a market of one");
+  double issue_share = 0.0;
+  perception->add_option("--issues", issue_share, "Share of the customers who met issues")->check(CLI::Range(0.0, 1.0));
   perception->add_option("--repeats", repeats, "Passes over the block per timed round")->check(CLI::Range(1, 10000000));
   CLI11_PARSE(app, argc, argv);
   try {
     if (*step) return run_step(scenario, sets, threads, output);
     if (*latency) return run_latency(latency_megabytes);
-    if (*perception) return run_perception(active_share, repeats);
+    if (*perception) return run_perception(active_share, mixed, issue_share, repeats);
     return run_triad(megabytes, threads);
   } catch (const fulcrum::InputError& error) {
     std::fprintf(stderr, "%s\n", error.what());

@@ -139,6 +139,9 @@ FULCRUM_AVX512_KERNEL std::size_t perceive_avx512(CustomerState& customers, std:
   const SocialNetwork& network = heard.network;
   const Doubles8 market_mean = splat<Doubles8>(network.mean_field ? neighbour_mean(heard, 0) : 0.0);
   const std::uint32_t readable_below = gatherable_below(customers.size(), sizeof(std::uint8_t));  // the issues
+  const FieldsOfRows<CustomerParameters> segment_fields(tables.segments.data(), segments);
+  const FieldsOfRows<Offer> offer_fields(tables.offers.data(), tables.offers.size());
+  const bool permutable = segment_fields.usable && offer_fields.usable;
   std::size_t k = 0;
   for (; k + kLanes <= active.size(); k += kLanes) {
     if (k + kColumnsAhead + kLanes <= active.size()) {
@@ -209,13 +212,17 @@ FULCRUM_AVX512_KERNEL std::size_t perceive_avx512(CustomerState& customers, std:
                                        mean,
                                        resolved_lanes,
                                        unresolved_lanes};
-    // One segment and firm for all eight lanes (a market of one, mostly), or each lane's own.
+    // One segment and firm for all eight lanes (a market of one, mostly), or each lane's own: permuted
+    // from the tables' fields where they have at most eight rows, else row by row.
     const QuarterOutcome<Doubles8> outcome =
         uniform ? live_quarter(lived, BroadcastRow<CustomerParameters>{tables.segments[static_cast<std::size_t>(segment_of[0])]},
                                BroadcastRow<Offer>{tables.offers[static_cast<std::size_t>(firm_of[0])]},
                                tables.word_of_mouth, tables.issues)
-                : live_quarter(lived, GatheredRows<CustomerParameters>{tables.segments.data(), segment_of},
-                               GatheredRows<Offer>{tables.offers.data(), firm_of}, tables.word_of_mouth, tables.issues);
+        : permutable
+            ? live_quarter(lived, PermutedRows<CustomerParameters>{segment_fields, wide_lanes(segment_of)},
+                           PermutedRows<Offer>{offer_fields, wide_lanes(firm_of)}, tables.word_of_mouth, tables.issues)
+            : live_quarter(lived, GatheredRows<CustomerParameters>{tables.segments.data(), segment_of},
+                           GatheredRows<Offer>{tables.offers.data(), firm_of}, tables.word_of_mouth, tables.issues);
     scatter_column(customers.satisfaction.data(), active.data() + k, outcome.satisfaction);
     scatter_column(customers.trust.data(), active.data() + k, outcome.trust);
     scatter_column(customers.expectation.data(), active.data() + k, outcome.expectation);

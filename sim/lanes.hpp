@@ -7,6 +7,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <type_traits>
 
 namespace fulcrum {
@@ -106,6 +107,41 @@ struct GatheredRows {
     Doubles8 lanes;
     for (int lane = 0; lane < 8; ++lane) lanes[lane] = table[row_of[lane]].*field;
     return lanes;
+  }
+};
+
+// ...or for eight customers each of its own row among at most eight, by permutes: the table turned
+// into one vector a field (its rows' values side by side, `FieldsOfRows`), and a field's lanes that
+// vector permuted by the lanes' row numbers, one instruction where the rows lane by lane are eight
+// loads and eight inserts, for each of the dozen fields the rules take.
+template <class Row>
+struct FieldsOfRows {
+  static_assert(std::is_trivially_copyable_v<Row> && sizeof(Row) % sizeof(double) == 0);
+  static constexpr std::size_t kMostRows = 8;
+  static constexpr std::size_t kSlots = sizeof(Row) / sizeof(double);
+  std::array<Doubles8, kSlots> by_slot{};  // [the field's place in Row, in doubles][row]
+  bool usable = false;                     // whether the table had at most kMostRows rows
+
+  FieldsOfRows(const Row* table, std::size_t rows) : usable(rows <= kMostRows) {
+    for (std::size_t row = 0; usable && row < rows; ++row) {
+      std::array<double, kSlots> slots;
+      std::memcpy(slots.data(), &table[row], sizeof(Row));
+      for (std::size_t slot = 0; slot < kSlots; ++slot) by_slot[slot][row] = slots[slot];
+    }
+  }
+  // Where `field` lies in Row, in doubles: a constant once the call is inlined.
+  [[gnu::always_inline]] static std::size_t slot_of(double Row::*field) {
+    const Row probe{};
+    return static_cast<std::size_t>(reinterpret_cast<const char*>(&(probe.*field)) - reinterpret_cast<const char*>(&probe)) /
+           sizeof(double);
+  }
+};
+template <class Row>
+struct PermutedRows {
+  const FieldsOfRows<Row>& fields;
+  SignedBits8 row_of;  // each lane's row, below FieldsOfRows::kMostRows
+  [[gnu::always_inline]] Doubles8 operator()(double Row::*field) const {
+    return __builtin_shuffle(fields.by_slot[FieldsOfRows<Row>::slot_of(field)], row_of);
   }
 };
 

@@ -76,6 +76,10 @@ FULCRUM_AVX512_INLINE void store_kept_32(void* to, __mmask16 keep, __m512i value
 FULCRUM_AVX512_INLINE void store_kept_64(void* to, __mmask8 keep, __m512i value) {
   _mm512_storeu_si512(to, _mm512_maskz_compress_epi64(keep, value));
 }
+// Eight 32-bit numbers (row numbers, say) as 64-bit lanes.
+FULCRUM_AVX512_INLINE SignedBits8 wide_lanes(const std::int32_t* numbers) {
+  return reinterpret_cast<SignedBits8>(_mm512_cvtepi32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(numbers))));
+}
 // Eight doubles from memory, or to it.
 FULCRUM_AVX512_INLINE Doubles8 load_lanes(const double* from) { return _mm512_loadu_pd(from); }
 FULCRUM_AVX512_INLINE void store_lanes(double* to, Doubles8 value) { _mm512_storeu_pd(to, value); }
