@@ -92,6 +92,11 @@ struct ChurnScreen {
   std::span<const std::int32_t> firm_flags = {};
   static constexpr std::int32_t kClosed = 1;
   static constexpr std::int32_t kIncentivising = 2;
+  // The cells', segments' and offers' fields side by side, for the lanes of mixed rows (PermutedRows);
+  // null or not usable: row by row.
+  const FieldsOfRows<HazardCell>* cell_fields = nullptr;
+  const FieldsOfRows<CustomerParameters>* parameter_fields = nullptr;
+  const FieldsOfRows<FirmOffer>* offer_fields = nullptr;
 };
 
 // A screened customer is decided in full only if its churn draw is below its screened hazard by this
@@ -166,6 +171,9 @@ FULCRUM_AVX512_KERNEL std::uint64_t screen_avx512(const CustomerState& customers
   constexpr std::size_t kLanes = 8;
   const std::uint32_t readable_below = gatherable_below(customers.size(), sizeof(std::uint16_t));  // segments, firms
   const __m256i segments = _mm256_set1_epi32(static_cast<int>(screen.segments));
+  const bool cells_permutable = screen.cell_fields != nullptr && screen.cell_fields->usable;
+  const bool rows_permutable = screen.parameter_fields != nullptr && screen.parameter_fields->usable &&
+                               screen.offer_fields != nullptr && screen.offer_fields->usable;
   std::uint64_t decide = 0;
   std::size_t k = 0;
   for (; k + kLanes <= listed.size(); k += kLanes) {
@@ -209,7 +217,8 @@ FULCRUM_AVX512_KERNEL std::uint64_t screen_avx512(const CustomerState& customers
     const Doubles8 trust = gather_column(customers.trust.data(), index);
     const Doubles8 hazard =
         uniform ? own_hazard(base, satisfaction, trust, BroadcastRow<HazardCell>{screen.cells[static_cast<std::size_t>(cell_of[0])]})
-                : own_hazard(base, satisfaction, trust, GatheredRows<HazardCell>{screen.cells.data(), cell_of});
+        : cells_permutable ? own_hazard(base, satisfaction, trust, PermutedRows<HazardCell>{*screen.cell_fields, wide_lanes(cell_of)})
+                           : own_hazard(base, satisfaction, trust, GatheredRows<HazardCell>{screen.cells.data(), cell_of});
     store_lanes(hazards + k, hazard);
     if (screen.words == nullptr) {
       decide |= std::uint64_t{0xFF} << k;
@@ -219,9 +228,13 @@ FULCRUM_AVX512_KERNEL std::uint64_t screen_avx512(const CustomerState& customers
         uniform ? screen_lanes(customers, screen, k, index, firm_of, hazard,
                                BroadcastRow<CustomerParameters>{screen.parameters[static_cast<std::size_t>(segment_of[0])]},
                                BroadcastRow<FirmOffer>{screen.offers[static_cast<std::size_t>(firm_of[0])]})
-                : screen_lanes(customers, screen, k, index, firm_of, hazard,
-                               GatheredRows<CustomerParameters>{screen.parameters.data(), segment_of},
-                               GatheredRows<FirmOffer>{screen.offers.data(), firm_of});
+        : rows_permutable
+            ? screen_lanes(customers, screen, k, index, firm_of, hazard,
+                           PermutedRows<CustomerParameters>{*screen.parameter_fields, wide_lanes(segment_of)},
+                           PermutedRows<FirmOffer>{*screen.offer_fields, wide_lanes(firm_of)})
+            : screen_lanes(customers, screen, k, index, firm_of, hazard,
+                           GatheredRows<CustomerParameters>{screen.parameters.data(), segment_of},
+                           GatheredRows<FirmOffer>{screen.offers.data(), firm_of});
     decide |= static_cast<std::uint64_t>(lanes | always) << k;
   }
   if (k < listed.size()) decide |= screen_scalar(customers, listed.subspan(k), screen, hazards + k) << k;
@@ -285,8 +298,12 @@ void churn_active(CustomerState& customers, std::span<const std::uint32_t> activ
     firm_flags.push_back((context.offers[k].open ? 0 : ChurnScreen::kClosed) |
                          (context.efforts[k].incentivises_detractors ? ChurnScreen::kIncentivising : 0));
   }
-  const ChurnScreen screen{cells, segments, segment_parameters, context.offers, context.efforts,
-                           context.market.competitor_sensitivity, &batch, firm_flags};
+  const FieldsOfRows<HazardCell> cell_fields(cells.data(), cells.size());
+  const FieldsOfRows<CustomerParameters> parameter_fields(segment_parameters.data(), segment_parameters.size());
+  const FieldsOfRows<FirmOffer> offer_fields(context.offers.data(), context.offers.size());
+  const ChurnScreen screen{cells,        segments,         segment_parameters, context.offers, context.efforts,
+                           context.market.competitor_sensitivity, &batch, firm_flags, &cell_fields, &parameter_fields,
+                           &offer_fields};
   const ScreenKernel screen_batch = screen_kernel(kernel, customers.size());
   std::array<double, DrawWords::kCapacity> hazards{};
   for (std::size_t start = 0; start < active.size(); start += DrawWords::kCapacity) {
