@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "models/churn.hpp"
@@ -254,9 +255,12 @@ TEST_CASE("the vector hazard kernel decides churn exactly as the scalar path, wh
   }
   boost::random::mt19937 engine(21);
   boost::random::uniform_real_distribution<double> uniform01(0.0, 1.0);
-  for (const bool uniform : {true, false}) {
+  // One segment and firm (lanes alike); two segments and three firms (lanes permuted from the tables'
+  // fields: six cells); ten segments (more rows than a permute reaches: lanes filled row by row).
+  for (const std::string market_kind : {"one", "mixed", "many"}) {
+    const bool uniform = market_kind == "one";
     std::vector<Segment> segments;
-    for (int s = 0; s < (uniform ? 1 : 3); ++s) {
+    for (int s = 0; s < (uniform ? 1 : market_kind == "mixed" ? 2 : 10); ++s) {
       CustomerParameters customers = calm_customers();
       customers.life_event_rate = 0.05;
       customers.satisfaction_baseline = 6.0 + 2.0 * uniform01(engine);
@@ -309,7 +313,7 @@ TEST_CASE("the vector hazard kernel decides churn exactly as the scalar path, wh
     // ...and the decisions made with them.
     const auto [fast, fast_tallies] = decide(ChurnKernel::fastest);
     const auto [scalar, scalar_tallies] = decide(ChurnKernel::scalar);
-    INFO((uniform ? "one segment and firm" : "mixed segments and firms"));
+    INFO("market " << market_kind);
     CHECK((fast.status == scalar.status).all());
     CHECK((fast.firm == scalar.firm).all());
     std::int64_t churned = 0;

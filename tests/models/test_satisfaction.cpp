@@ -196,9 +196,21 @@ TEST_CASE("the vector perception kernel gives the scalar path's bits, whatever t
     WARN("no vector kernel on this CPU: nothing to compare");
     return;
   }
-  for (const bool uniform : {true, false}) {
+  // One segment and firm (lanes alike), three segments and two firms (lanes permuted from the tables'
+  // fields), or ten segments (more rows than a permute reaches: lanes filled row by row).
+  for (const std::string market_kind : {"one", "mixed", "many"}) {
+    const bool uniform = market_kind == "one";
     for (const std::string hearing_kind : {"narrow", "wide", "complete", "gathered"}) {
       MixedMarket market(3001, uniform, uniform ? 5 : 6);  // not a multiple of eight: a scalar tail
+      if (market_kind == "many") {
+        while (market.segments.size() < 10) {
+          Segment segment = market.segments[market.segments.size() % 3];
+          segment.customers.price_sensitivity += 0.1 * static_cast<double>(market.segments.size());
+          segment.customers.satisfaction_gap_gain *= 0.9;
+          market.segments.push_back(segment);
+        }
+        for (Eigen::Index i = 0; i < market.customers.size(); ++i) market.customers.segment[i] = static_cast<std::uint16_t>((7 * i) % 10);
+      }
       if (hearing_kind == "wide") {
         market.totals.wide.assign(market.totals.narrow.size(), 0);
         for (std::size_t k = 0; k < market.totals.narrow.size(); ++k) market.totals.wide[k] = market.totals.narrow[k];
@@ -220,7 +232,7 @@ TEST_CASE("the vector perception kernel gives the scalar path's bits, whatever t
       };
       const auto [fast, fast_tallies] = perceive(PerceptionKernel::fastest);
       const auto [scalar, scalar_tallies] = perceive(PerceptionKernel::scalar);
-      INFO(hearing_kind << (uniform ? ", one segment and firm" : ", mixed segments and firms"));
+      INFO(hearing_kind << ", market " << market_kind);
       const auto same_bits = [](const Eigen::ArrayXf& a, const Eigen::ArrayXf& b) {
         return std::memcmp(a.data(), b.data(), sizeof(float) * static_cast<std::size_t>(a.size())) == 0;
       };
