@@ -23,10 +23,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fmt/format.h>
-#include <string>
 #include <limits>
 #include <numeric>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "sim/error.hpp"
@@ -211,7 +211,7 @@ int main(int argc, char** argv) {
   int repeats = 2000;
   perception->add_option("--active", active_share, "Share of the block's customers active")->check(CLI::Range(0.01, 1.0));
   bool mixed = false;
-  perception->add_flag("--mixed", mixed, "Three segments and two firms, and issues, instead of a market of one");
+  perception->add_flag("--mixed", mixed, "Three segments and two firms instead of a market of one");
   double issue_share = 0.0;
   perception->add_option("--issues", issue_share, "Share of the customers who met issues")->check(CLI::Range(0.0, 1.0));
   perception->add_option("--repeats", repeats, "Passes over the block per timed round")->check(CLI::Range(1, 10000000));

@@ -145,8 +145,7 @@ FULCRUM_AVX512_KERNEL std::size_t perceive_avx512(CustomerState& customers, std:
   std::size_t k = 0;
   for (; k + kLanes <= active.size(); k += kLanes) {
     if (k + kColumnsAhead + kLanes <= active.size()) {
-      // The lines the lanes' state lies on, asked for ahead once each: the columns, and the neighbour
-      // totals and degrees they hear by.
+      // The lines the lanes' state lies on, asked for ahead once each: the columns, and what they hear.
       const std::uint32_t* ahead = active.data() + k + kColumnsAhead;
       for (const float* column : {customers.value_fit.data(), customers.reference_price.data(), customers.expectation.data(),
                                   customers.satisfaction.data(), customers.trust.data(), customers.spend.data(),
@@ -156,12 +155,7 @@ FULCRUM_AVX512_KERNEL std::size_t perceive_avx512(CustomerState& customers, std:
       prefetch_listed(customers.segment.data(), ahead, kLanes);
       prefetch_listed(customers.firm.data(), ahead, kLanes);
       prefetch_listed(customers.issues.data(), ahead, kLanes);
-      if (!network.mean_field) {
-        prefetch_listed(network.degree_bytes.data(), ahead, kLanes);
-        const TotalsView& kept = heard.neighbour_totals;
-        prefetch_listed(kept.address(0), 2 * (kept.narrow != nullptr ? sizeof(std::int32_t) : sizeof(std::int64_t)), ahead,
-                        kLanes);
-      }
+      heard.prefetch_listed(ahead, kLanes);
     }
     const __m256i index = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(active.data() + k));
     alignas(64) std::int32_t segment_of[kLanes];

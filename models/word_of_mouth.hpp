@@ -146,6 +146,8 @@ struct TotalsView {
   [[nodiscard]] const void* address(std::size_t customer) const {
     return narrow != nullptr ? static_cast<const void*>(narrow + 2 * customer) : static_cast<const void*>(wide + 2 * customer);
   }
+  // Bytes from one customer's total to the next's.
+  [[nodiscard]] std::size_t stride() const { return 2 * (narrow != nullptr ? sizeof(*narrow) : sizeof(*wide)); }
 };
 
 // What `audience` (kProspects or kCustomers) hears, for Hearing.
@@ -196,6 +198,17 @@ struct Hearing {
     }
     fulcrum::prefetch(network.degree_bytes.data() + customer);
     fulcrum::prefetch(neighbour_totals.address(static_cast<std::size_t>(customer)));
+  }
+  // The same for the `count` customers `listed` (ascending) at once, each line asked for once where
+  // they are dense (prefetch_listed).
+  void prefetch_listed(const std::uint32_t* listed, std::size_t count) const {
+    if (network.mean_field) return;
+    if (!neighbour_totals.kept()) {
+      for (std::size_t k = 0; k < count; ++k) prefetch(listed[k]);
+      return;
+    }
+    fulcrum::prefetch_listed(network.degree_bytes.data(), listed, count);
+    fulcrum::prefetch_listed(neighbour_totals.address(0), neighbour_totals.stride(), listed, count);
   }
 };
 

@@ -16,7 +16,7 @@ inline void prefetch(const void* address) {
 #endif
 }
 
-// The entries of customers `listed` (`count` of them, ascending) in a column of entries `stride` bytes
+// The entries of customers `listed` (`count` of them, at least one, ascending) in a column of entries `stride` bytes
 // apart from `base`: every cache line from the first's to the last's, each asked for once, where the
 // list is dense enough that those lines are no more than its customers; otherwise each customer's.
 inline void prefetch_listed(const void* base, std::size_t stride, const std::uint32_t* listed, std::size_t count) {

@@ -190,7 +190,6 @@ TEST_CASE("the portable exp is within an ulp of the C library's and gives the sa
   }
 }
 
-
 TEST_CASE("the vector perception kernel gives the scalar path's bits, whatever the market", "[perception][lanes]") {
   if (!perception_kernel_supported(PerceptionKernel::fastest)) {
     WARN("no vector kernel on this CPU: nothing to compare");

@@ -80,5 +80,4 @@ struct MixedMarket {
   }
 };
 
-
 }  // namespace fulcrum
